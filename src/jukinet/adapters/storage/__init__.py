@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy Core tables, repositories, units of work and Alembic migrations."""

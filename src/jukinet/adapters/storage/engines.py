@@ -1,0 +1,78 @@
+"""Engines for node stores: SQLite (embedded default, WAL) or PostgreSQL (production).
+
+A deployment names one database URL. For SQLite it is either a file (``sqlite:///m.db``) or a
+folder (``sqlite:///var/demo``) in which each node gets ``<node id>.db``. For PostgreSQL every
+node gets its own schema in the named database, so one server can hold a whole test country.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+
+_SCHEMA = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+
+
+@dataclass(frozen=True, slots=True)
+class StoreLocation:
+    """Where a node's tables live: a URL and, on PostgreSQL, a schema."""
+
+    url: str
+    schema: str | None = None
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.startswith("sqlite")
+
+
+def location_for(base_url: str, node_id: str, schema_prefix: str = "") -> StoreLocation:
+    """The store of ``node_id`` under a deployment's base URL (see the module docstring)."""
+    url = make_url(base_url)
+    if url.get_backend_name() == "sqlite":
+        database = url.database or ""
+        if not database or database == ":memory:" or database.endswith(".db"):
+            return StoreLocation(base_url)
+        folder = Path(database)
+        folder.mkdir(parents=True, exist_ok=True)
+        return StoreLocation(f"sqlite:///{folder.resolve() / node_id}.db")
+    schema = f"{schema_prefix}{node_id}".replace("-", "_").lower()
+    if not _SCHEMA.match(schema):
+        raise ValueError(f"{schema!r} is not a usable PostgreSQL schema name")
+    return StoreLocation(base_url, schema)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def make_engine(location: StoreLocation) -> Engine:
+    if location.is_sqlite:
+        engine = create_engine(location.url, connect_args={"check_same_thread": False})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    engine = create_engine(
+        location.url,
+        pool_size=8,
+        max_overflow=8,
+        pool_pre_ping=True,
+        connect_args={"options": f"-c search_path={location.schema}"},
+    )
+    with engine.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{location.schema}"'))
+    return engine
+
+
+def drop_schema(engine: Engine, schema: str) -> None:
+    """Remove a node's schema and everything in it (tests and ``jukinet demo --fresh``)."""
+    with engine.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))

@@ -1,0 +1,247 @@
+"""Tables of every node role, in SQLAlchemy Core.
+
+Each role has its own ``MetaData`` (and its own database or PostgreSQL schema); tables that
+every node needs — the outbox, the envelope inbox, the refusal log and the identity store —
+are defined once by a function and added to each role's metadata. Every identity row carries
+its local-government code so that the national store can be partitioned by prefecture.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    text,
+)
+
+ID = String(36)
+NODE = String(64)
+CODE11 = String(11)
+CODE12 = String(12)
+LG = String(6)
+
+# SQLite only autoincrements INTEGER PRIMARY KEY; PostgreSQL wants BIGINT for the outbox.
+SERIAL = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def _messaging(metadata: MetaData) -> None:
+    outbox = Table(
+        "outbox",
+        metadata,
+        Column("id", SERIAL, primary_key=True, autoincrement=True),
+        Column("message_id", ID, nullable=False, unique=True),
+        Column("recipient", NODE, nullable=False),
+        Column("type", String(64), nullable=False),
+        Column("version", Integer, nullable=False),
+        Column("stream", String(64), nullable=False),
+        Column("sequence", Integer, nullable=False),
+        Column("created_at", String(32), nullable=False),
+        Column("body", Text, nullable=False),
+        Column("delivered_at", DateTime(timezone=True)),
+        Column("attempts", Integer, nullable=False, server_default=text("0")),
+    )
+    Index(
+        "ix_outbox_pending",
+        outbox.c.recipient,
+        outbox.c.id,
+        sqlite_where=outbox.c.delivered_at.is_(None),
+        postgresql_where=outbox.c.delivered_at.is_(None),
+    )
+    Table(
+        "received_envelopes",
+        metadata,
+        Column("envelope_id", ID, primary_key=True),
+        Column("sender", NODE, nullable=False),
+        Column("received_at", DateTime(timezone=True), nullable=False, index=True),
+    )
+    Table(
+        "refusals",
+        metadata,
+        Column("id", SERIAL, primary_key=True, autoincrement=True),
+        Column("at", DateTime(timezone=True), nullable=False),
+        Column("sender", String(200), nullable=False),
+        Column("envelope_id", String(200), nullable=False),
+        Column("reason", String(40), nullable=False),
+        Column("detail", Text, nullable=False),
+    )
+
+
+def _identity_store(metadata: MetaData) -> None:
+    """Every version received or notified, and the latest version of each record."""
+    Table(
+        "identity_versions",
+        metadata,
+        Column("stream", ID, primary_key=True),
+        Column("sequence", Integer, primary_key=True),
+        Column("message_id", ID, nullable=False),
+        Column("municipality_code", LG, nullable=False),
+        Column("resident_code", CODE11, nullable=False, index=True),
+        Column("reason", String(40), nullable=False),
+        Column("change_date", Date, nullable=False),
+        Column("content", Text, nullable=False),
+        Column("digest", String(64), nullable=False),
+        Column("stored_at", DateTime(timezone=True), nullable=False),
+    )
+    current = Table(
+        "identity_current",
+        metadata,
+        Column("stream", ID, primary_key=True),
+        Column("sequence", Integer, nullable=False),
+        Column("municipality_code", LG, nullable=False),
+        Column("resident_code", CODE11, nullable=False, index=True),
+        Column("my_number", CODE12, index=True),
+        Column("status", String(10), nullable=False),
+        Column("content", Text, nullable=False),
+        Column("digest", String(64), nullable=False),
+        Column("updated_at", DateTime(timezone=True), nullable=False),
+    )
+    Index("ix_identity_current_municipality", current.c.municipality_code, current.c.stream)
+
+
+def municipal_metadata() -> MetaData:
+    metadata = MetaData()
+    _messaging(metadata)
+    _identity_store(metadata)
+    Table(
+        "households",
+        metadata,
+        Column("household_id", ID, primary_key=True),
+        Column("municipality_code", LG, nullable=False),
+        Column("address", String(200), nullable=False),
+        Column("head_record_id", ID),
+        Column("created_on", Date, nullable=False),
+        Column("ended_on", Date),
+    )
+    residents = Table(
+        "residents",
+        metadata,
+        Column("record_id", ID, primary_key=True),
+        Column("municipality_code", LG, nullable=False),
+        Column("resident_code", CODE11, nullable=False, index=True),
+        Column("my_number", CODE12),
+        Column("family_name", String(200), nullable=False),
+        Column("given_name", String(200), nullable=False),
+        Column("family_name_kana", String(200), nullable=False),
+        Column("given_name_kana", String(200), nullable=False),
+        Column("former_surname", String(200), nullable=False),
+        Column("alias", String(400), nullable=False),
+        Column("birth_date", Date, nullable=False),
+        Column("sex", String(6), nullable=False),
+        Column("household_id", ID, nullable=False, index=True),
+        Column("relationship", String(30), nullable=False),
+        Column("address", String(800), nullable=False),
+        Column("address_set_on", Date, nullable=False),
+        Column("became_resident_on", Date, nullable=False),
+        Column("notified_on", Date, nullable=False),
+        Column("previous_address", String(800), nullable=False),
+        Column("domicile", Text),
+        Column("foreign_block", Text),
+        Column("welfare", Text, nullable=False),
+        Column("status", String(10), nullable=False),
+        Column("removal_reason", String(40)),
+        Column("removed_on", Date),
+        Column("destination", String(800), nullable=False),
+        Column("remarks", Text, nullable=False),
+        Column("version", Integer, nullable=False),
+        Column("last_reason", String(40), nullable=False),
+        Column("last_change_date", Date),
+        Column("previous_resident_code", CODE11),
+    )
+    # A person has at most one active record in a municipality.
+    Index(
+        "ux_residents_active_code",
+        residents.c.resident_code,
+        unique=True,
+        sqlite_where=residents.c.status == "active",
+        postgresql_where=residents.c.status == "active",
+    )
+    Table(
+        "changes",
+        metadata,
+        Column("id", SERIAL, primary_key=True, autoincrement=True),
+        Column("record_id", ID, nullable=False, index=True),
+        Column("reason", String(40), nullable=False),
+        Column("occurred_on", Date, nullable=False),
+        Column("notified_on", Date, nullable=False),
+        Column("recorded_at", DateTime(timezone=True), nullable=False),
+        Column("operator", String(64), nullable=False),
+        Column("before", Text),
+        Column("after", Text, nullable=False),
+    )
+    Table(
+        "operator_tokens",
+        metadata,
+        Column("token_hash", String(64), primary_key=True),
+        Column("operator", String(64), nullable=False),
+        Column("created_at", DateTime(timezone=True), nullable=False),
+        Column("revoked_at", DateTime(timezone=True)),
+    )
+    Table(
+        "code_pool",
+        metadata,
+        Column("code", CODE11, primary_key=True),
+        Column("granted_at", DateTime(timezone=True), nullable=False),
+        Column("taken_at", DateTime(timezone=True), index=True),
+    )
+    Table(
+        "move_out_certificates",
+        metadata,
+        Column("certificate_id", String(64), primary_key=True),
+        Column("resident_code", CODE11, nullable=False, index=True),
+        Column("content", Text, nullable=False),
+        Column("issued_on", Date, nullable=False),
+    )
+    Table(
+        "consumed_certificates",
+        metadata,
+        Column("issuer", LG, primary_key=True),
+        Column("certificate_id", String(64), primary_key=True),
+        Column("consumed_at", DateTime(timezone=True), nullable=False),
+    )
+    return metadata
+
+
+def prefecture_metadata() -> MetaData:
+    metadata = MetaData()
+    _messaging(metadata)
+    _identity_store(metadata)
+    return metadata
+
+
+def national_metadata() -> MetaData:
+    metadata = MetaData()
+    _messaging(metadata)
+    _identity_store(metadata)
+    Table(
+        "issued_resident_codes",
+        metadata,
+        Column("code", CODE11, primary_key=True),
+        Column("municipality_code", LG, nullable=False),
+        Column("granted_at", DateTime(timezone=True), nullable=False),
+    )
+    Table(
+        "issued_my_numbers",
+        metadata,
+        Column("my_number", CODE12, primary_key=True),
+        Column("resident_code", CODE11, nullable=False, index=True),
+        Column("reason", String(10), nullable=False),
+        Column("issued_at", DateTime(timezone=True), nullable=False),
+        Column("retired", Boolean, nullable=False, server_default=text("false")),
+    )
+    return metadata
+
+
+METADATA = {
+    "municipality": municipal_metadata(),
+    "prefecture": prefecture_metadata(),
+    "national": national_metadata(),
+}

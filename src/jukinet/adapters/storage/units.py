@@ -1,0 +1,84 @@
+"""Units of work: one connection, one transaction, the repositories bound to it.
+
+Nothing reaches the database for good until ``commit``; leaving the ``with`` block without it
+rolls everything back, so a use case that raises half-way writes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy import MetaData
+from sqlalchemy.engine import Connection, Engine, Transaction
+
+from jukinet.adapters.storage.identities import SqlIdentityHistory
+from jukinet.adapters.storage.messaging import SqlInbox, SqlOutbox
+from jukinet.adapters.storage.municipal import (
+    SqlCertificates,
+    SqlChangeLog,
+    SqlCodePool,
+    SqlHouseholds,
+    SqlResidents,
+)
+from jukinet.adapters.storage.national import SqlIssuedCodes, SqlIssuedMyNumbers
+
+
+class SqlUnitOfWork:
+    def __init__(self, engine: Engine, metadata: MetaData, now: Callable[[], datetime]) -> None:
+        self._engine = engine
+        self._metadata = metadata
+        self._now = now
+        self._connection: Connection | None = None
+        self._transaction: Transaction | None = None
+
+    def __enter__(self) -> Self:
+        self._connection = self._engine.connect()
+        self._transaction = self._connection.begin()
+        self._bind(self._connection, self._metadata)
+        return self
+
+    def _bind(self, connection: Connection, metadata: MetaData) -> None:
+        self.outbox = SqlOutbox(connection, metadata)
+        self.inbox = SqlInbox(connection, metadata)
+        self.identities = SqlIdentityHistory(connection, metadata)
+
+    def commit(self) -> None:
+        assert self._transaction is not None, "commit outside of 'with'"
+        self.outbox.flush()
+        self._transaction.commit()
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        assert self._connection is not None and self._transaction is not None
+        if self._transaction.is_active:
+            self._transaction.rollback()
+        self._connection.close()
+        self._connection = self._transaction = None
+
+
+class SqlMunicipalUnitOfWork(SqlUnitOfWork):
+    def _bind(self, connection: Connection, metadata: MetaData) -> None:
+        super()._bind(connection, metadata)
+        self.residents = SqlResidents(connection, metadata)
+        self.households = SqlHouseholds(connection, metadata)
+        self.changes = SqlChangeLog(connection, metadata)
+        self.code_pool = SqlCodePool(connection, metadata, self._now())
+        self.certificates = SqlCertificates(connection, metadata)
+
+
+class SqlIdentityStoreUnitOfWork(SqlUnitOfWork):
+    """The prefecture node's unit of work: the identity store and messaging only."""
+
+
+class SqlNationalUnitOfWork(SqlUnitOfWork):
+    def _bind(self, connection: Connection, metadata: MetaData) -> None:
+        super()._bind(connection, metadata)
+        self.issued_codes = SqlIssuedCodes(connection, metadata)
+        self.issued_numbers = SqlIssuedMyNumbers(connection, metadata)

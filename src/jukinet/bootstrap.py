@@ -1,0 +1,352 @@
+"""The one place that wires adapters to use cases.
+
+``open_node`` builds one node from its deployment folder (PKI, signed directory, secrets) and
+its store; ``Deployment`` builds a whole country of nodes — in one process, talking through
+the in-process transport or over real HTTPS with mutual TLS — for the demo, tests and
+benchmarks. ``jukinet serve`` uses ``open_node`` for one node per process.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, MetaData
+
+from jukinet.adapters.clock import SystemClock
+from jukinet.adapters.crypto.ca import DeploymentCA
+from jukinet.adapters.crypto.directory_files import load_signed_directory, write_signed_directory
+from jukinet.adapters.crypto.signers import CertificateVerifier, NodeSigner
+from jukinet.adapters.network.peer import SignedPeer
+from jukinet.adapters.network.relay import Relay
+from jukinet.adapters.network.tls import client_ssl_context
+from jukinet.adapters.network.transports import AsgiBridge, EnvelopePoster, in_process_endpoint
+from jukinet.adapters.storage import migrations
+from jukinet.adapters.storage.engines import StoreLocation, location_for, make_engine
+from jukinet.adapters.storage.messaging import OutboxReader, RefusalLog
+from jukinet.adapters.storage.operators import SqlOperatorTokens
+from jukinet.adapters.storage.tables import METADATA
+from jukinet.adapters.storage.units import (
+    SqlIdentityStoreUnitOfWork,
+    SqlMunicipalUnitOfWork,
+    SqlNationalUnitOfWork,
+    SqlUnitOfWork,
+)
+from jukinet.domain.municipalities import municipality
+from jukinet.nodes.inbound import Handler, Receiver
+from jukinet.nodes.municipal.codes import CodeSupply
+from jukinet.nodes.municipal.cs import AnswerDigest
+from jukinet.nodes.municipal.office import Office
+from jukinet.nodes.national.consistency import ConsistencyCheck
+from jukinet.nodes.national.intake import GenerateMyNumber, GrantCodePool, StoreIdentityUpdates
+from jukinet.nodes.national.numbering import MyNumberDeriver
+from jukinet.nodes.ports import Clock
+from jukinet.nodes.prefecture.forwarding import (
+    ForwardIdentityUpdates,
+    PrefectureOffice,
+    answer_digest,
+)
+from jukinet.protocol.catalogue import (
+    CodePoolRequest,
+    DigestRequest,
+    IdentityUpdate,
+    MyNumberRequest,
+    Role,
+)
+from jukinet.protocol.directory import NATIONAL_ID, Directory, NodeEntry, municipality_node_id
+from jukinet.settings import Settings
+
+PREFECTURE_ID = "prefecture"
+MY_NUMBER_KEY = "my-number.key"
+
+UNITS: dict[Role, type[SqlUnitOfWork]] = {
+    Role.MUNICIPALITY: SqlMunicipalUnitOfWork,
+    Role.PREFECTURE: SqlIdentityStoreUnitOfWork,
+    Role.NATIONAL: SqlNationalUnitOfWork,
+}
+
+
+@dataclass
+class Node:
+    """One node's wiring: store, keys, peers, handlers, relay, and its ASGI app."""
+
+    entry: NodeEntry
+    engine: Engine
+    metadata: MetaData
+    clock: Clock
+    directory: Directory
+    peer: SignedPeer
+    receiver: Receiver
+    relay: Relay
+    outbox: OutboxReader
+    refusals: RefusalLog
+    supply: CodeSupply | None = None
+    tokens: SqlOperatorTokens | None = None
+    consistency: ConsistencyCheck | None = None
+    _app: Any = None
+
+    def unit_of_work(self) -> Any:
+        return UNITS[self.entry.role](self.engine, self.metadata, self.clock.now)
+
+    @property
+    def app(self) -> Any:
+        if self._app is None:
+            from jukinet.web.app import create_app
+
+            self._app = create_app(self)
+        return self._app
+
+
+def _handlers(entry: NodeEntry, clock: Clock, secrets_dir: Path) -> dict[str, Handler]:
+    if entry.role is Role.MUNICIPALITY:
+        assert entry.municipality_code is not None
+        office = Office(entry.municipality_code, entry.id, "", NATIONAL_ID)
+        return {DigestRequest.TYPE: AnswerDigest(office)}
+    if entry.role is Role.PREFECTURE:
+        pref = PrefectureOffice(entry.id, frozenset(entry.prefectures), NATIONAL_ID)
+        return {
+            IdentityUpdate.TYPE: ForwardIdentityUpdates(pref, clock),
+            DigestRequest.TYPE: answer_digest,
+        }
+    deriver = MyNumberDeriver(my_number_key(secrets_dir))
+    return {
+        IdentityUpdate.TYPE: StoreIdentityUpdates(clock),
+        CodePoolRequest.TYPE: GrantCodePool(clock),
+        MyNumberRequest.TYPE: GenerateMyNumber(deriver, clock),
+    }
+
+
+def my_number_key(secrets_dir: Path) -> bytes:
+    """J-LIS's secret for deriving 個人番号; created once, never leaves the national node."""
+    path = secrets_dir / MY_NUMBER_KEY
+    if not path.exists():
+        secrets_dir.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(secrets.token_bytes(32))
+        path.chmod(0o600)
+    return path.read_bytes()
+
+
+def build_node(
+    entry: NodeEntry,
+    *,
+    directory: Directory,
+    store: StoreLocation,
+    signer: NodeSigner,
+    verifier: CertificateVerifier,
+    poster: EnvelopePoster,
+    settings: Settings,
+    clock: Clock,
+) -> Node:
+    engine = make_engine(store)
+    migrations.upgrade(engine, entry.role.value)
+    metadata = METADATA[entry.role.value]
+    peer = SignedPeer(entry.id, directory, poster, signer, verifier, clock)
+    outbox = OutboxReader(engine, metadata)
+    refusals = RefusalLog(engine, metadata)
+    node = Node(
+        entry,
+        engine,
+        metadata,
+        clock,
+        directory,
+        peer,
+        receiver=None,  # type: ignore[arg-type]  # set below: it needs node.unit_of_work
+        relay=Relay(outbox, peer),
+        outbox=outbox,
+        refusals=refusals,
+    )
+    node.receiver = Receiver(
+        me=entry.id,
+        directory=directory,
+        verifier=verifier,
+        signer=signer,
+        clock=clock,
+        unit_of_work=node.unit_of_work,
+        refusals=refusals,
+        handlers=_handlers(entry, clock, settings.secrets_dir),
+        max_skew=settings.max_skew,
+    )
+    if entry.role is Role.MUNICIPALITY:
+        assert entry.municipality_code is not None
+        office = Office(
+            entry.municipality_code,
+            entry.id,
+            directory.prefecture_node_for(entry.municipality_code).id,
+            NATIONAL_ID,
+        )
+        node.supply = CodeSupply(office, peer, clock, node.unit_of_work)
+        node.tokens = SqlOperatorTokens(engine, metadata)
+    if entry.role is Role.NATIONAL:
+        node.consistency = ConsistencyCheck(directory, peer, node.unit_of_work)
+    return node
+
+
+def open_node(node_id: str, settings: Settings, clock: Clock | None = None) -> Node:
+    """A node of an existing deployment, talking HTTPS with mutual TLS (``jukinet serve``)."""
+    ca_pem = (settings.pki_dir / "ca.cert.pem").read_bytes()
+    directory = load_signed_directory(settings.directory_file, ca_pem)
+    entry = directory.node(node_id)
+    key, cert = (
+        settings.pki_dir / "nodes" / f"{node_id}.key.pem",
+        settings.pki_dir / "nodes" / f"{node_id}.cert.pem",
+    )
+    context = client_ssl_context(settings.pki_dir / "ca.cert.pem", cert, key)
+    return build_node(
+        entry,
+        directory=directory,
+        store=location_for(settings.database_url, node_id, settings.schema_prefix),
+        signer=NodeSigner.from_files(node_id, key),
+        verifier=CertificateVerifier(ca_pem),
+        poster=EnvelopePoster.https(context),
+        settings=settings,
+        clock=clock or SystemClock(),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class NodePlan:
+    """A node to create in a new deployment, and the HTTPS address it will listen on."""
+
+    entry_id: str
+    role: Role
+    municipality_code: str | None = None
+    prefectures: tuple[str, ...] = ()
+    port: int | None = None
+
+
+def plan_country(
+    municipality_codes: Iterable[str], first_port: int | None = None
+) -> list[NodePlan]:
+    """National node, one multi-tenant prefecture node, one node per municipality."""
+    codes = [municipality(c).code.value for c in municipality_codes]
+    prefectures = tuple(sorted({c[:2] for c in codes}))
+    port = (lambda i: None) if first_port is None else (lambda i: first_port + i)  # noqa: E731
+    plans = [
+        NodePlan(NATIONAL_ID, Role.NATIONAL, port=port(0)),
+        NodePlan(PREFECTURE_ID, Role.PREFECTURE, prefectures=prefectures, port=port(1)),
+    ]
+    plans += [
+        NodePlan(municipality_node_id(c), Role.MUNICIPALITY, c, port=port(2 + i))
+        for i, c in enumerate(codes)
+    ]
+    return plans
+
+
+def create_deployment(settings: Settings, plans: list[NodePlan]) -> Directory:
+    """Create (or extend) the CA, issue missing node certificates, sign the directory."""
+    settings.home.mkdir(parents=True, exist_ok=True)
+    ca_file = settings.pki_dir / "ca.cert.pem"
+    ca = (
+        DeploymentCA.load(settings.pki_dir)
+        if ca_file.exists()
+        else DeploymentCA.init(settings.pki_dir)
+    )
+    entries = []
+    for plan in plans:
+        cert_path = settings.pki_dir / "nodes" / f"{plan.entry_id}.cert.pem"
+        credentials = None if cert_path.exists() else ca.issue_node(plan.entry_id)
+        pem = credentials.cert_pem if credentials else cert_path.read_text()
+        endpoint = (
+            in_process_endpoint(plan.entry_id)
+            if plan.port is None
+            else f"https://127.0.0.1:{plan.port}"
+        )
+        entries.append(
+            NodeEntry(
+                plan.entry_id, plan.role, endpoint, pem, plan.municipality_code, plan.prefectures
+            )
+        )
+    directory = Directory.of(entries)
+    write_signed_directory(directory, ca, settings.directory_file)
+    return directory
+
+
+@dataclass
+class Deployment:
+    """Every node of a deployment in this process; in-process transport unless ``https``."""
+
+    settings: Settings
+    nodes: dict[str, Node] = field(default_factory=dict)
+    bridge: AsgiBridge | None = None
+    _threads: list[threading.Thread] = field(default_factory=list)
+    _stop: threading.Event = field(default_factory=threading.Event)
+
+    @classmethod
+    def open(
+        cls, settings: Settings, clock: Clock | None = None, https: bool = False
+    ) -> Deployment:
+        ca_pem = (settings.pki_dir / "ca.cert.pem").read_bytes()
+        directory = load_signed_directory(settings.directory_file, ca_pem)
+        deployment = cls(settings)
+        bridge = None if https else AsgiBridge()
+        deployment.bridge = bridge
+        for entry in directory.nodes.values():
+            key = settings.pki_dir / "nodes" / f"{entry.id}.key.pem"
+            if bridge is None:
+                cert = settings.pki_dir / "nodes" / f"{entry.id}.cert.pem"
+                poster = EnvelopePoster.https(
+                    client_ssl_context(settings.pki_dir / "ca.cert.pem", cert, key)
+                )
+            else:
+                poster = EnvelopePoster.in_process(bridge)
+            node = build_node(
+                entry,
+                directory=directory,
+                store=location_for(settings.database_url, entry.id, settings.schema_prefix),
+                signer=NodeSigner.from_files(entry.id, key),
+                verifier=CertificateVerifier(ca_pem),
+                poster=poster,
+                settings=settings,
+                clock=clock or SystemClock(),
+            )
+            if bridge is not None:
+                bridge.mount(entry.endpoint.removeprefix("http://"), node.app)
+            deployment.nodes[entry.id] = node
+        return deployment
+
+    @property
+    def national(self) -> Node:
+        return self.nodes[NATIONAL_ID]
+
+    def municipality(self, code: str) -> Node:
+        return self.nodes[municipality_node_id(code)]
+
+    def municipalities(self) -> list[Node]:
+        return [n for n in self.nodes.values() if n.entry.role is Role.MUNICIPALITY]
+
+    def pump(self, rounds: int = 10) -> int:
+        """Run every relay until nothing is pending (or ``rounds`` passes); returns messages sent."""
+        total = 0
+        for _ in range(rounds):
+            sent = sum(node.relay.run_once(float("inf")) for node in self.nodes.values())
+            total += sent
+            if not sent:
+                break
+        return total
+
+    def start_relays(self) -> None:
+        for node in self.nodes.values():
+            thread = threading.Thread(
+                target=node.relay.serve,
+                args=(self._stop,),
+                daemon=True,
+                name=f"relay-{node.entry.id}",
+            )
+            thread.start()
+            self._threads.append(thread)
+
+    def close(self) -> None:
+        self._stop.set()
+        for node in self.nodes.values():
+            node.relay.wake.set()
+        for thread in self._threads:
+            thread.join(timeout=5)
+        for node in self.nodes.values():
+            node.peer.poster.close()
+            node.engine.dispose()
+        if self.bridge is not None:
+            self.bridge.close()

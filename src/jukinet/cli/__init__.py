@@ -1,0 +1,1 @@
+"""The ``jukinet`` command line."""

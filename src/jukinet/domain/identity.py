@@ -1,0 +1,106 @@
+"""本人確認情報: the only part of a resident's record that ever leaves the municipality.
+
+It is the name (with 旧氏 and, for foreign residents, 通称), furigana, date of birth, sex,
+address, 個人番号 and 住民票コード, plus the change that produced this version: its reason,
+date and kind (記載, 消除, 修正). ``IDENTITY_FIELDS`` is the complete list; the message
+catalogue is built from it, and a test checks that nothing else crosses the boundary.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, fields
+from datetime import date
+from enum import StrEnum
+
+from jukinet.domain.changes import ChangeReason, NotificationKind
+from jukinet.domain.codes import LocalGovernmentCode, MyNumber, ResidentCode
+from jukinet.domain.text import clean_text
+
+NAME_LIMIT = 50
+ADDRESS_LIMIT = 200
+
+
+class Sex(StrEnum):
+    """男女の別."""
+
+    MALE = "male"
+    FEMALE = "female"
+
+    @property
+    def label(self) -> str:
+        return "男" if self is Sex.MALE else "女"
+
+
+class RecordStatus(StrEnum):
+    ACTIVE = "active"
+    REMOVED = "removed"
+
+
+@dataclass(frozen=True, slots=True)
+class IdentityInfo:
+    """One version of a person's identity information as notified by their municipality."""
+
+    resident_code: str
+    my_number: str | None
+    family_name: str
+    given_name: str
+    family_name_kana: str
+    given_name_kana: str
+    former_surname: str
+    alias: str
+    birth_date: date
+    sex: Sex
+    address: str
+    municipality_code: str
+    status: RecordStatus
+    reason: ChangeReason
+    change_date: date
+    previous_resident_code: str | None = None
+
+    def __post_init__(self) -> None:
+        ResidentCode(self.resident_code)
+        if self.my_number is not None:
+            MyNumber(self.my_number)
+        if self.previous_resident_code is not None:
+            ResidentCode.parse(self.previous_resident_code, "previous_resident_code")
+        LocalGovernmentCode.parse(self.municipality_code, "municipality_code")
+        clean_text("family_name", self.family_name, max_length=NAME_LIMIT)
+        clean_text("address", self.address, max_length=ADDRESS_LIMIT)
+
+    @property
+    def kind(self) -> NotificationKind:
+        return self.reason.kind
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.family_name}\u3000{self.given_name}"
+
+    def to_wire(self) -> dict[str, object]:
+        """Plain JSON-able mapping (dates as ISO strings, enums as their values)."""
+        data = asdict(self)
+        data["birth_date"] = self.birth_date.isoformat()
+        data["change_date"] = self.change_date.isoformat()
+        data["sex"] = self.sex.value
+        data["status"] = self.status.value
+        data["reason"] = self.reason.value
+        return data
+
+    @classmethod
+    def from_wire(cls, data: dict[str, object]) -> IdentityInfo:
+        values = dict(data)
+        values["birth_date"] = date.fromisoformat(str(values["birth_date"]))
+        values["change_date"] = date.fromisoformat(str(values["change_date"]))
+        values["sex"] = Sex(str(values["sex"]))
+        values["status"] = RecordStatus(str(values["status"]))
+        values["reason"] = ChangeReason(str(values["reason"]))
+        return cls(**values)  # type: ignore[arg-type]
+
+    def digest(self) -> str:
+        """A stable fingerprint of this version, used by the consistency check."""
+        canonical = json.dumps(self.to_wire(), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+IDENTITY_FIELDS: frozenset[str] = frozenset(f.name for f in fields(IdentityInfo))

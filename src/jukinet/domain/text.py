@@ -1,0 +1,75 @@
+"""Rules for the text a clerk keys in: names, furigana and addresses.
+
+Names are stored exactly as written, because a 住民票 shows the glyphs of the 戸籍: variant
+kanji (髙, 﨑, 𠮷) and ideographic variation sequences (a kanji followed by a selector
+U+E0100–U+E01EF) pass through untouched. We only refuse what can never be part of a name —
+control characters, unpaired surrogates, private-use code points — and trim surrounding
+spaces (ASCII and the full-width U+3000). Folding variants for matching is a search concern,
+not a storage one.
+
+Furigana is accepted in hiragana, katakana or half-width katakana and stored as full-width
+katakana, the form the register prints.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from jukinet.domain.errors import InvalidValue
+
+_SPACES = " \u3000"
+_FORBIDDEN_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+# Selectors are format characters (Cf/Mn) that belong to names written with variant glyphs.
+_ALLOWED_FORMAT = {"\u200d"}
+
+
+def _is_variation_selector(char: str) -> bool:
+    code = ord(char)
+    return 0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF
+
+
+def clean_text(field: str, value: object, *, max_length: int, required: bool = True) -> str:
+    """Trim ``value`` and check it is printable text of at most ``max_length`` characters.
+
+    Length is counted in user-perceived characters: a variation selector does not count.
+    """
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise InvalidValue(field, f"expected text, got {type(value).__name__}")
+    text = value.strip(_SPACES + "\t\r\n")
+    if not text:
+        if required:
+            raise InvalidValue(field, "must not be empty or only spaces")
+        return ""
+    for position, char in enumerate(text, start=1):
+        if _is_variation_selector(char) or char in _ALLOWED_FORMAT:
+            continue
+        if unicodedata.category(char) in _FORBIDDEN_CATEGORIES:
+            raise InvalidValue(
+                field, f"contains a control or unassigned character U+{ord(char):04X} at {position}"
+            )
+    visible = sum(1 for c in text if not _is_variation_selector(c))
+    if visible > max_length:
+        raise InvalidValue(field, f"is {visible} characters long; the limit is {max_length}")
+    return text
+
+
+_HIRAGANA_START, _HIRAGANA_END = 0x3041, 0x3096
+_KATAKANA_OFFSET = 0x60
+_KANA_PUNCTUATION = set("ー・ヽヾ") | set(_SPACES)
+
+
+def to_katakana(field: str, value: object, *, max_length: int, required: bool = False) -> str:
+    """Return furigana as full-width katakana; refuse anything that is not kana."""
+    text = clean_text(field, value, max_length=max_length, required=required)
+    # NFKC turns half-width katakana (ｶﾞ) into full-width (ガ) and joins sound marks.
+    text = unicodedata.normalize("NFKC", text).replace(" ", "\u3000")
+    converted = "".join(
+        chr(ord(c) + _KATAKANA_OFFSET) if _HIRAGANA_START <= ord(c) <= _HIRAGANA_END else c
+        for c in text
+    )
+    for char in converted:
+        if not ("\u30a1" <= char <= "\u30fa" or char in _KANA_PUNCTUATION):
+            raise InvalidValue(field, f"furigana must be kana only, found {char!r}")
+    return converted

@@ -1,0 +1,132 @@
+"""Records that end here (消除): moving out (転出, with the certificate it produces), moving
+abroad, death, and removal ex officio (職権消除). The record is kept, marked removed."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from jukinet.domain.certificates import MoveOutCertificate
+from jukinet.domain.changes import ChangeReason
+from jukinet.domain.errors import InvalidValue
+from jukinet.nodes.municipal.codes import CodeSupply
+from jukinet.nodes.municipal.forms import Form
+from jukinet.nodes.municipal.notices import active_resident, record_change, snapshot
+from jukinet.nodes.ports import MunicipalUnitOfWork
+
+# 転出届 may be filed in advance; in practice it is accepted up to 14 days after the move.
+MOVE_OUT_ADVANCE_DAYS = 60
+
+
+@dataclass(frozen=True, slots=True)
+class MoveOutResult:
+    resident_code: str
+    certificate: MoveOutCertificate | None  # None when moving abroad
+
+
+def _remove(
+    uow: MunicipalUnitOfWork,
+    supply: CodeSupply,
+    resident_code: str,
+    reason: ChangeReason,
+    on: date,
+    notified_on: date,
+    operator: str,
+    destination: str = "",
+) -> None:
+    resident = active_resident(uow, resident_code)
+    before = snapshot(resident)
+    resident.remove(reason, on, destination)
+    record_change(
+        uow,
+        supply.office,
+        supply.clock,
+        resident,
+        before=before,
+        reason=reason,
+        occurred_on=on,
+        notified_on=notified_on,
+        operator=operator,
+    )
+    _close_household_if_empty(uow, resident.household_id, on)
+
+
+def _close_household_if_empty(uow: MunicipalUnitOfWork, household_id: str, on: date) -> None:
+    household = uow.households.get(household_id)
+    if household is not None and not uow.residents.members(household_id):
+        household.ended_on = on
+        uow.households.update(household)
+
+
+def record_move_out(data: object, operator: str, supply: CodeSupply) -> MoveOutResult:
+    """転出 (planned): remove the record as of the planned date and issue the 転出証明書."""
+    today = supply.clock.today()
+    form = Form(data, today)
+    resident_code = form.resident_code()
+    planned_on = form.any_date("planned_on")
+    if (planned_on - today).days > MOVE_OUT_ADVANCE_DAYS:
+        raise InvalidValue("planned_on", f"is more than {MOVE_OUT_ADVANCE_DAYS} days ahead")
+    abroad = form.boolean("abroad")
+    destination = form.address("destination")
+    notified_on = form.past_or("notified_on", today)
+    reason = ChangeReason.MOVE_ABROAD if abroad else ChangeReason.MOVE_OUT
+    with supply.unit_of_work() as uow:
+        resident = active_resident(uow, resident_code)
+        certificate = (
+            None
+            if abroad
+            else MoveOutCertificate(
+                certificate_id=uuid.uuid4().hex[:16].upper(),
+                issuer=supply.office.municipality_code,
+                resident_code=resident.resident_code,
+                my_number=resident.my_number,
+                family_name=resident.name.family,
+                given_name=resident.name.given,
+                birth_date=resident.birth_date,
+                sex=resident.sex,
+                address=resident.address,
+                destination=destination,
+                planned_on=planned_on,
+                issued_on=today,
+                domicile=resident.domicile,
+            )
+        )
+        _remove(uow, supply, resident_code, reason, planned_on, notified_on, operator, destination)
+        if certificate is not None:
+            uow.certificates.issue(certificate)
+        uow.commit()
+    return MoveOutResult(resident_code, certificate)
+
+
+def record_death(data: object, operator: str, supply: CodeSupply) -> None:
+    """死亡: remove the record as of the date of death."""
+    form = Form(data, supply.clock.today())
+    resident_code = form.resident_code()
+    died_on = form.past("died_on")
+    notified_on = form.past_or("notified_on", supply.clock.today())
+    with supply.unit_of_work() as uow:
+        _remove(uow, supply, resident_code, ChangeReason.DEATH, died_on, notified_on, operator)
+        uow.commit()
+
+
+def remove_ex_officio(data: object, operator: str, supply: CodeSupply) -> None:
+    """職権消除: the mayor found the person does not live here; ``note`` says how."""
+    form = Form(data, supply.clock.today())
+    resident_code = form.resident_code()
+    removed_on = form.past("removed_on")
+    note = form.text("note", 400)
+    with supply.unit_of_work() as uow:
+        resident = active_resident(uow, resident_code)
+        resident.remarks = note
+        uow.residents.update(resident)
+        _remove(
+            uow,
+            supply,
+            resident_code,
+            ChangeReason.EX_OFFICIO_REMOVAL,
+            removed_on,
+            supply.clock.today(),
+            operator,
+        )
+        uow.commit()

@@ -1,0 +1,103 @@
+"""Recording a change: the history line, and — when identity information changed — the new
+identity version and its outbound message, all in the caller's unit of work.
+
+This is the one place that decides what leaves the municipality: ``Resident.identity()``
+(本人確認情報 only), sent to the prefecture node for every 記載, 消除 and 修正 (住基法30条の6).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date
+from enum import Enum
+from typing import Any
+
+from jukinet.domain.changes import ChangeReason, NotificationKind
+from jukinet.domain.errors import NotFound
+from jukinet.domain.residents import Resident
+from jukinet.nodes.municipal.office import Office
+from jukinet.nodes.ports import ChangeRecord, Clock, MunicipalUnitOfWork
+from jukinet.protocol.catalogue import IdentityUpdate
+from jukinet.protocol.envelope import new_message, utc_timestamp
+
+
+def active_resident(uow: MunicipalUnitOfWork, resident_code: str) -> Resident:
+    """The active record with this code.
+
+    Raises :class:`Conflict` if the record was removed (so a death recorded twice says so) and
+    :class:`NotFound` if there never was one here.
+    """
+    resident = uow.residents.active_by_code(resident_code)
+    if resident is None:
+        removed = uow.residents.any_by_code(resident_code)
+        if removed is not None:
+            removed.require_active()  # raises Conflict saying when and why it was removed
+        raise NotFound("resident_code", f"no resident with code {resident_code} here")
+    return resident
+
+
+def snapshot(resident: Resident) -> dict[str, Any]:
+    """The whole record as plain JSON-able data, for the change history."""
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, date):
+            return value.isoformat()
+        if isinstance(value, Enum):
+            return value.value
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        return value
+
+    return {k: plain(v) for k, v in asdict(resident).items()}
+
+
+def record_change(
+    uow: MunicipalUnitOfWork,
+    office: Office,
+    clock: Clock,
+    resident: Resident,
+    *,
+    before: dict[str, Any] | None,
+    reason: ChangeReason,
+    occurred_on: date,
+    notified_on: date,
+    operator: str,
+) -> None:
+    """Persist ``resident`` after a change and queue what the change must notify."""
+    now = clock.now()
+    notify = reason.kind is not NotificationKind.LOCAL
+    if notify:
+        resident.version += 1
+    if before is None:
+        uow.residents.add(resident)
+    else:
+        uow.residents.update(resident)
+    uow.changes.append(
+        ChangeRecord(
+            record_id=resident.record_id,
+            reason=reason.value,
+            occurred_on=occurred_on,
+            notified_on=notified_on,
+            recorded_at=now,
+            operator=operator,
+            before=before,
+            after=snapshot(resident),
+        )
+    )
+    if notify:
+        update = IdentityUpdate(
+            stream=resident.record_id,
+            sequence=resident.version,
+            recorded_at=utc_timestamp(now),
+            identity=resident.identity(),
+        )
+        message = new_message(
+            update.TYPE,
+            update.VERSION,
+            update.to_body(),
+            stream=resident.record_id,
+            sequence=resident.version,
+            now=now,
+        )
+        uow.identities.add(resident.record_id, resident.version, update.identity, message.id, now)
+        uow.outbox.add(office.prefecture_node, message)

@@ -1,0 +1,220 @@
+"""Ports: what the use cases need from the world, as protocols the adapters implement.
+
+Errors of the ports tree:
+
+    PortError
+    ├── PeerUnavailable   the other node could not be reached (network, TLS, timeout, 5xx)
+    └── PeerRejected      the other node answered and refused (its problem+json says why)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from types import TracebackType
+from typing import Any, Protocol, Self
+
+from jukinet.domain.certificates import MoveOutCertificate
+from jukinet.domain.identity import IdentityInfo
+from jukinet.domain.residents import Household, Resident
+from jukinet.protocol.catalogue import DigestEntry
+from jukinet.protocol.envelope import Message
+
+
+class PortError(Exception):
+    """A port could not do what was asked."""
+
+
+class PeerUnavailable(PortError):
+    """The peer node could not be reached; the caller may retry later."""
+
+
+class PeerRejected(PortError):
+    """The peer node refused the request; ``reason`` is its machine-readable refusal."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(f"{reason}: {detail}")
+        self.reason = reason
+        self.detail = detail
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+    def today(self) -> date: ...
+
+
+class Peer(Protocol):
+    """Sends one signed request to another node and returns its typed, verified answer."""
+
+    def request(self, recipient: str, body: Any) -> Any: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """A refused envelope, kept for the security log."""
+
+    at: datetime
+    sender: str
+    envelope_id: str
+    reason: str
+    detail: str
+
+
+class RefusalSink(Protocol):
+    """The security log of refused envelopes; written even though the request fails."""
+
+    def record(self, refusal: Refusal) -> None: ...
+
+
+class Outbox(Protocol):
+    """Messages to deliver, written in the same transaction as the change that caused them."""
+
+    def add(self, recipient: str, message: Message) -> None: ...
+
+
+class Inbox(Protocol):
+    """Envelope ids already received, so a replay is refused."""
+
+    def remember(self, envelope_id: str, sender: str, at: datetime) -> bool:
+        """Record the id; False if it was already there."""
+        ...
+
+
+class IdentityHistory(Protocol):
+    """The versions of identity information a node holds, with the latest per record.
+
+    At the municipality these are the versions it notified (kept 150 years, 施行令34条); at
+    the prefecture and national nodes, the versions they received.
+    """
+
+    def add(
+        self, stream: str, sequence: int, identity: IdentityInfo, message_id: str, at: datetime
+    ) -> None: ...
+
+    def apply_many(
+        self, versions: Sequence[tuple[str, int, IdentityInfo, str]], at: datetime
+    ) -> set[str]:
+        """Store versions not held yet; return the message ids of those already held."""
+        ...
+
+    def latest(self, municipality_code: str) -> list[DigestEntry]: ...
+
+    def versions_of(self, resident_code: str) -> list[tuple[str, int, IdentityInfo]]: ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction: nothing is written unless ``commit`` is called."""
+
+    outbox: Outbox
+    inbox: Inbox
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    def commit(self) -> None: ...
+
+
+class Residents(Protocol):
+    def add(self, resident: Resident) -> None: ...
+
+    def update(self, resident: Resident) -> None: ...
+
+    def get(self, record_id: str) -> Resident | None: ...
+
+    def active_by_code(self, resident_code: str) -> Resident | None: ...
+
+    def any_by_code(self, resident_code: str) -> Resident | None: ...
+
+    def members(self, household_id: str) -> list[Resident]: ...
+
+
+class Households(Protocol):
+    def add(self, household: Household) -> None: ...
+
+    def update(self, household: Household) -> None: ...
+
+    def get(self, household_id: str) -> Household | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeRecord:
+    """One line of a record's change history (異動履歴)."""
+
+    record_id: str
+    reason: str
+    occurred_on: date
+    notified_on: date
+    recorded_at: datetime
+    operator: str
+    before: dict[str, Any] | None
+    after: dict[str, Any]
+
+
+class ChangeLog(Protocol):
+    def append(self, change: ChangeRecord) -> None: ...
+
+    def of(self, record_id: str) -> list[ChangeRecord]: ...
+
+
+class CodePool(Protocol):
+    """The 住民票コード the national node granted this municipality and that are still unused."""
+
+    def take(self) -> str | None: ...
+
+    def add_many(self, codes: Iterable[str], at: datetime) -> None: ...
+
+    def available(self) -> int: ...
+
+
+class Certificates(Protocol):
+    def issue(self, certificate: MoveOutCertificate) -> None: ...
+
+    def consume(self, certificate_id: str, issuer: str, at: datetime) -> bool:
+        """Mark a certificate used here; False if it already was."""
+        ...
+
+
+class MunicipalUnitOfWork(UnitOfWork, Protocol):
+    residents: Residents
+    households: Households
+    changes: ChangeLog
+    identities: IdentityHistory
+    code_pool: CodePool
+    certificates: Certificates
+
+
+class IdentityStoreUnitOfWork(UnitOfWork, Protocol):
+    """The prefecture and national nodes: a store of identity information with its history."""
+
+    identities: IdentityHistory
+
+
+class IssuedCodes(Protocol):
+    def add_new(self, codes: Sequence[str], municipality_code: str, at: datetime) -> list[str]:
+        """Insert codes never issued before; return those that were actually new."""
+        ...
+
+    def was_issued(self, code: str) -> bool: ...
+
+
+class IssuedMyNumbers(Protocol):
+    def number_for(self, resident_code: str) -> str | None:
+        """The number currently designated for this code, if any."""
+        ...
+
+    def add_if_new(self, my_number: str, resident_code: str, reason: str, at: datetime) -> bool: ...
+
+    def retire(self, my_number: str) -> None: ...
+
+
+class NationalUnitOfWork(IdentityStoreUnitOfWork, Protocol):
+    issued_codes: IssuedCodes
+    issued_numbers: IssuedMyNumbers

@@ -1,0 +1,1 @@
+"""The wire contract every node shares: envelopes, the message catalogue, canonical bytes."""

@@ -1,0 +1,25 @@
+"""Canonical bytes: the exact bytes a signature covers.
+
+JSON with keys sorted, no insignificant whitespace and UTF-8 text left unescaped, so that a
+name such as 髙橋 or 𠮷田 (with or without an ideographic variation selector) signs as the
+same bytes on every node. Floats are refused: the protocol carries integers, strings, booleans
+and null only, which serialise one way everywhere.
+"""
+
+from __future__ import annotations
+
+import json
+
+
+def _refuse_float(value: str) -> float:
+    raise ValueError(f"floats are not allowed on the wire: {value}")
+
+
+def canonical_bytes(value: object) -> bytes:
+    return json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    ).encode("utf-8")
+
+
+def loads(data: bytes) -> object:
+    return json.loads(data.decode("utf-8"), parse_float=_refuse_float)

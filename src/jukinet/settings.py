@@ -1,0 +1,56 @@
+"""Settings, read from the environment only by entry points (the CLI, the demo, tests).
+
+| variable | meaning | default |
+|---|---|---|
+| ``JUKINET_HOME`` | the deployment folder: PKI, signed directory, secrets, SQLite files | ``./var`` |
+| ``JUKINET_DATABASE_URL`` | SQLite folder/file or PostgreSQL URL (one schema per node) | ``sqlite:///$JUKINET_HOME/db`` |
+| ``JUKINET_SCHEMA_PREFIX`` | prefix of the PostgreSQL schemas (lets test runs share a server) | empty |
+| ``JUKINET_MAX_SKEW_SECONDS`` | how old (or early) an envelope may be | ``300`` |
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+
+class SettingsError(Exception):
+    """A setting is present but unusable; the message names it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    home: Path
+    database_url: str
+    schema_prefix: str = ""
+    max_skew: timedelta = timedelta(minutes=5)
+
+    @property
+    def pki_dir(self) -> Path:
+        return self.home / "pki"
+
+    @property
+    def directory_file(self) -> Path:
+        return self.home / "directory.json"
+
+    @property
+    def secrets_dir(self) -> Path:
+        return self.home / "secrets"
+
+    @classmethod
+    def from_env(
+        cls, environ: Mapping[str, str] = os.environ, home: Path | None = None
+    ) -> Settings:
+        base = (home or Path(environ.get("JUKINET_HOME", "var"))).resolve()
+        skew = environ.get("JUKINET_MAX_SKEW_SECONDS", "300")
+        if not skew.isdigit():
+            raise SettingsError(f"JUKINET_MAX_SKEW_SECONDS must be a whole number, got {skew!r}")
+        return cls(
+            home=base,
+            database_url=environ.get("JUKINET_DATABASE_URL") or f"sqlite:///{base / 'db'}",
+            schema_prefix=environ.get("JUKINET_SCHEMA_PREFIX", ""),
+            max_skew=timedelta(seconds=int(skew)),
+        )

@@ -1,0 +1,1 @@
+"""Synthetic population, scenarios and load for demos, tests and benchmarks."""

@@ -1,0 +1,103 @@
+"""The one table that turns every error into an HTTP status and an RFC 9457 problem body.
+
+Domain errors name the field and the problem; protocol refusals give a stable ``reason``;
+port errors say which peer failed. Anything else is a bug: it is logged and answered 500
+without internals.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from jukinet.domain.errors import (
+    CodesExhausted,
+    Conflict,
+    DomainError,
+    InvalidValue,
+    NotFound,
+    UnknownMunicipality,
+)
+from jukinet.nodes.ports import PeerRejected, PeerUnavailable
+from jukinet.protocol.errors import (
+    BadSignature,
+    MalformedEnvelope,
+    ProtocolError,
+    ReplayedEnvelope,
+    RouteRefused,
+    StaleEnvelope,
+    UnknownMessageType,
+    UnknownSender,
+    WrongRecipient,
+)
+
+log = structlog.get_logger("jukinet.web")
+
+PROBLEM = "application/problem+json"
+
+DOMAIN_STATUS: dict[type[DomainError], int] = {
+    InvalidValue: 422,
+    UnknownMunicipality: 422,
+    NotFound: 404,
+    Conflict: 409,
+    CodesExhausted: 503,
+}
+
+PROTOCOL_STATUS: dict[type[ProtocolError], int] = {
+    MalformedEnvelope: 400,
+    UnknownMessageType: 400,
+    StaleEnvelope: 400,
+    WrongRecipient: 421,
+    BadSignature: 401,
+    UnknownSender: 403,
+    RouteRefused: 403,
+    ReplayedEnvelope: 409,
+}
+
+
+def _status(error: Exception, table: dict[Any, int], default: int) -> int:
+    for kind in type(error).__mro__:
+        if kind in table:
+            return table[kind]
+    return default
+
+
+def problem(status: int, title: str, **extra: object) -> JSONResponse:
+    return JSONResponse({"status": status, "title": title, **extra}, status, media_type=PROBLEM)
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def domain_error(_: Request, error: DomainError) -> JSONResponse:
+        status = _status(error, DOMAIN_STATUS, 422)
+        return problem(status, error.kind, field=error.field, detail=error.problem)
+
+    @app.exception_handler(ProtocolError)
+    async def protocol_error(_: Request, error: ProtocolError) -> JSONResponse:
+        status = _status(error, PROTOCOL_STATUS, 400)
+        return problem(status, "envelope refused", reason=error.reason, detail=error.detail)
+
+    @app.exception_handler(PeerUnavailable)
+    async def peer_unavailable(_: Request, error: PeerUnavailable) -> JSONResponse:
+        return problem(503, "peer unavailable", detail=str(error))
+
+    @app.exception_handler(PeerRejected)
+    async def peer_rejected(_: Request, error: PeerRejected) -> JSONResponse:
+        return problem(502, "peer refused", reason=error.reason, detail=error.detail)
+
+    @app.exception_handler(RequestValidationError)
+    async def request_invalid(_: Request, error: RequestValidationError) -> JSONResponse:
+        first = error.errors()[0] if error.errors() else {}
+        field = ".".join(str(p) for p in first.get("loc", ())[1:]) or "body"
+        return problem(
+            422, "invalid-value", field=field, detail=first.get("msg", "invalid request")
+        )
+
+    @app.exception_handler(Exception)
+    async def unexpected(_: Request, error: Exception) -> JSONResponse:
+        log.exception("unexpected error", error=repr(error))
+        return problem(500, "internal error", detail="the error was logged; nothing was written")

@@ -1,0 +1,125 @@
+"""The municipal clerk API: every register use case as one authenticated JSON endpoint.
+
+Each request needs ``Authorization: Bearer <operator token>`` (``jukinet operator token``);
+the operator's id is written into the change history. Bodies are the forms the use cases
+read; errors come back as problem+json naming the field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, Header, HTTPException
+from starlette.concurrency import run_in_threadpool
+
+from jukinet.adapters.storage.operators import SqlOperatorTokens
+from jukinet.domain.residents import Resident
+from jukinet.nodes.municipal import amendments, arrivals, codes, departures
+from jukinet.nodes.municipal.codes import CodeSupply
+from jukinet.nodes.municipal.forms import Form
+from jukinet.nodes.municipal.queries import resident_view
+
+Form_ = Annotated[dict[str, Any], Body(description="the form; see docs/register.md")]
+
+
+def _summary(resident: Resident) -> dict[str, Any]:
+    return {
+        "resident_code": resident.resident_code,
+        "my_number": resident.my_number,
+        "household_id": resident.household_id,
+        "status": resident.status.value,
+    }
+
+
+def router(supply: CodeSupply, tokens: SqlOperatorTokens) -> APIRouter:
+    def operator(authorization: Annotated[str | None, Header()] = None) -> str:
+        scheme, _, token = (authorization or "").partition(" ")
+        who = tokens.operator_for(token) if scheme.lower() == "bearer" and token else None
+        if who is None:
+            raise HTTPException(
+                401, "a valid operator token is required", {"WWW-Authenticate": "Bearer"}
+            )
+        return who
+
+    Operator = Annotated[str, Depends(operator)]
+    api = APIRouter(prefix="/api/v1", tags=["register"])
+
+    async def run(use_case: Callable[..., Any], *args: Any) -> Any:
+        return await run_in_threadpool(use_case, *args)
+
+    @api.post("/births", status_code=201, summary="出生")
+    async def birth(form: Form_, who: Operator) -> dict[str, Any]:
+        return _summary(await run(arrivals.record_birth, form, who, supply))
+
+    @api.post("/arrivals", status_code=201, summary="国外からの転入・外国人住民の記載・職権記載")
+    async def arrival(form: Form_, who: Operator) -> dict[str, Any]:
+        return _summary(await run(arrivals.record_arrival, form, who, supply))
+
+    @api.post("/move-ins", status_code=201, summary="転入 with a 転出証明書")
+    async def move_in(form: Form_, who: Operator) -> dict[str, Any]:
+        result = await run(arrivals.record_move_in, form, who, supply)
+        return {**_summary(result.resident), "late": result.late}
+
+    @api.post("/move-outs", summary="転出 (planned) or 国外転出")
+    async def move_out(form: Form_, who: Operator) -> dict[str, Any]:
+        result = await run(departures.record_move_out, form, who, supply)
+        certificate = None if result.certificate is None else result.certificate.to_wire()
+        return {"resident_code": result.resident_code, "certificate": certificate}
+
+    @api.post("/moves-within", summary="転居")
+    async def move_within(form: Form_, who: Operator) -> dict[str, Any]:
+        return {"moved": await run(amendments.record_move_within, form, who, supply)}
+
+    @api.post("/household-changes", summary="世帯変更")
+    async def household_change(form: Form_, who: Operator) -> dict[str, Any]:
+        return _summary(await run(amendments.change_household, form, who, supply))
+
+    @api.post("/name-changes", summary="氏名変更")
+    async def name_change(form: Form_, who: Operator) -> dict[str, Any]:
+        return _summary(await run(amendments.change_name, form, who, supply))
+
+    @api.post("/corrections", summary="職権修正")
+    async def correction(form: Form_, who: Operator) -> dict[str, Any]:
+        return _summary(await run(amendments.correct_record, form, who, supply))
+
+    @api.post("/deaths", summary="死亡")
+    async def death(form: Form_, who: Operator) -> dict[str, str]:
+        await run(departures.record_death, form, who, supply)
+        return {"status": "removed"}
+
+    @api.post("/ex-officio-removals", summary="職権消除")
+    async def ex_officio_removal(form: Form_, who: Operator) -> dict[str, str]:
+        await run(departures.remove_ex_officio, form, who, supply)
+        return {"status": "removed"}
+
+    @api.post("/resident-code-changes", summary="住民票コードの変更請求")
+    async def resident_code_change(form: Form_, who: Operator) -> dict[str, str]:
+        read = Form(form, supply.clock.today())
+        new = await run(
+            codes.change_resident_code,
+            read.resident_code(),
+            read.past_or("requested_on", supply.clock.today()),
+            who,
+            supply,
+        )
+        return {"resident_code": new}
+
+    @api.post("/my-number-changes", summary="個人番号の変更 (漏えい)")
+    async def my_number_change(form: Form_, who: Operator) -> dict[str, str]:
+        read = Form(form, supply.clock.today())
+        new = await run(
+            codes.change_my_number,
+            read.resident_code(),
+            read.past_or("requested_on", supply.clock.today()),
+            who,
+            supply,
+        )
+        return {"my_number": new}
+
+    @api.get("/residents/{resident_code}", summary="A record, its household and history")
+    async def resident(resident_code: str, who: Operator) -> dict[str, Any]:
+        read = Form({"resident_code": resident_code}, supply.clock.today())
+        return await run(resident_view, read.resident_code(), supply.unit_of_work)
+
+    return api

@@ -1,0 +1,101 @@
+"""Shared fixtures: a test country on SQLite (default) or on PostgreSQL.
+
+Set ``JUKINET_TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test`` to run
+every storage-touching test on PostgreSQL; each deployment then gets its own schemas, dropped
+afterwards. Under CI (``CI=true``) that variable is required to reach a live server: a missing
+server fails the run instead of skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from jukinet.adapters.clock import FixedClock
+from jukinet.adapters.storage.engines import drop_schema
+from jukinet.bootstrap import Deployment, create_deployment, plan_country
+from jukinet.settings import Settings
+
+# 2026-11-23 10:00 JST: a fixed "today" so that dates in tests mean the same every day.
+TEST_MOMENT = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
+
+TOKYO_CHIYODA = "131016"
+YOKOHAMA_TSURUMI = "141011"
+OSAKA_KITA = "271276"
+
+
+def database_url() -> str | None:
+    return os.environ.get("JUKINET_TEST_DATABASE_URL") or None
+
+
+def on_postgresql() -> bool:
+    url = database_url()
+    return bool(url and url.startswith("postgresql"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _database_reachable() -> None:
+    url = database_url()
+    if url is None:
+        return
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("select 1"))
+    except Exception as error:  # fail loudly: a silent fallback would hide a broken CI
+        pytest.exit(f"JUKINET_TEST_DATABASE_URL={url} is unreachable: {error}", returncode=3)
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(TEST_MOMENT)
+
+
+DeploymentFactory = Callable[..., Deployment]
+
+
+@pytest.fixture
+def make_deployment(tmp_path: Path, clock: FixedClock) -> Iterator[DeploymentFactory]:
+    """Build an in-process country; every deployment built is closed (and dropped) afterwards."""
+    opened: list[tuple[Deployment, str]] = []
+
+    def make(
+        codes: tuple[str, ...] = (TOKYO_CHIYODA, YOKOHAMA_TSURUMI, OSAKA_KITA),
+        https: bool = False,
+        first_port: int | None = None,
+    ) -> Deployment:
+        prefix = f"t{secrets.token_hex(4)}_"
+        home = tmp_path / f"country-{len(opened)}"
+        settings = Settings(
+            home=home,
+            database_url=database_url() or f"sqlite:///{home / 'db'}",
+            schema_prefix=prefix,
+        )
+        create_deployment(settings, plan_country(codes, first_port))
+        deployment = Deployment.open(settings, clock=clock, https=https)
+        opened.append((deployment, prefix))
+        return deployment
+
+    yield make
+    for deployment, prefix in opened:
+        schemas = [n.engine.url for n in deployment.nodes.values()]
+        deployment.close()
+        if on_postgresql():
+            engine = create_engine(database_url() or "")
+            for node_id in deployment.nodes:
+                drop_schema(engine, f"{prefix}{node_id}".replace("-", "_"))
+            engine.dispose()
+        del schemas
+
+
+@pytest.fixture
+def country(make_deployment: DeploymentFactory) -> Deployment:
+    return make_deployment()
