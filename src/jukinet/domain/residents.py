@@ -15,6 +15,7 @@ from datetime import date
 from enum import StrEnum
 
 from jukinet.domain.changes import ChangeReason
+from jukinet.domain.codes import ResidentCode
 from jukinet.domain.errors import Conflict, InvalidValue
 from jukinet.domain.identity import ADDRESS_LIMIT, NAME_LIMIT, IdentityInfo, RecordStatus, Sex
 from jukinet.domain.text import clean_text, to_katakana
@@ -74,7 +75,7 @@ class ForeignResidentClass(StrEnum):
     )
 
 
-_CARD_NUMBER = re.compile(r"^[A-Z]{2}[0-9]{8}[A-Z]{2}$")
+_CARD_NUMBER = re.compile(r"[A-Z]{2}[0-9]{8}[A-Z]{2}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +101,7 @@ class ForeignResidentBlock:
         if self.resident_class in (
             ForeignResidentClass.MID_TO_LONG_TERM,
             ForeignResidentClass.SPECIAL_PERMANENT,
-        ) and not _CARD_NUMBER.match(self.card_number):
+        ) and not _CARD_NUMBER.fullmatch(self.card_number):
             raise InvalidValue(
                 "foreign.card_number",
                 f"{self.card_number!r} is not 2 letters, 8 digits and 2 letters (e.g. AB12345678CD)",
@@ -270,6 +271,7 @@ class Resident:
 
     def move_within(self, address: str, on: date) -> None:
         self.require_active()
+        address = address_text("address", address)
         if address == self.address:
             raise Conflict("address", "the new address is the same as the current one")
         self.previous_address, self.address, self.address_set_on = self.address, address, on
@@ -282,6 +284,9 @@ class Resident:
 
     def change_resident_code(self, new_code: str, on: date) -> None:
         self.require_active()
+        new_code = ResidentCode.parse(new_code, "resident_code").value
+        if new_code == self.resident_code:
+            raise Conflict("resident_code", "the new code must differ from the current one")
         old = self.resident_code
         self.resident_code = new_code
         self.note_change(ChangeReason.RESIDENT_CODE_CHANGE, on)

@@ -19,8 +19,6 @@ from jukinet.domain.errors import InvalidValue
 
 _SPACES = " \u3000"
 _FORBIDDEN_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
-# Selectors are format characters (Cf/Mn) that belong to names written with variant glyphs.
-_ALLOWED_FORMAT = {"\u200d"}
 
 
 def _is_variation_selector(char: str) -> bool:
@@ -43,13 +41,16 @@ def clean_text(field: str, value: object, *, max_length: int, required: bool = T
             raise InvalidValue(field, "must not be empty or only spaces")
         return ""
     for position, char in enumerate(text, start=1):
-        if _is_variation_selector(char) or char in _ALLOWED_FORMAT:
+        # Selectors are marks (Mn) that choose a registered variant glyph: they belong to names.
+        if _is_variation_selector(char):
             continue
         if unicodedata.category(char) in _FORBIDDEN_CATEGORIES:
             raise InvalidValue(
                 field, f"contains a control or unassigned character U+{ord(char):04X} at {position}"
             )
     visible = sum(1 for c in text if not _is_variation_selector(c))
+    if visible == 0:
+        raise InvalidValue(field, "has no visible character, only variation selectors")
     if visible > max_length:
         raise InvalidValue(field, f"is {visible} characters long; the limit is {max_length}")
     return text
@@ -62,12 +63,15 @@ _KANA_PUNCTUATION = set("ー・ヽヾ") | set(_SPACES)
 
 def to_katakana(field: str, value: object, *, max_length: int, required: bool = False) -> str:
     """Return furigana as full-width katakana; refuse anything that is not kana."""
-    text = clean_text(field, value, max_length=max_length, required=required)
-    # NFKC turns half-width katakana (ｶﾞ) into full-width (ガ) and joins sound marks.
-    text = unicodedata.normalize("NFKC", text).replace(" ", "\u3000")
+    # NFKC turns half-width katakana (ｶﾞ) into full-width (ガ) and joins sound marks; the
+    # length limit applies to the converted text.
+    raw = clean_text(field, value, max_length=max_length * 2, required=required)
+    text = unicodedata.normalize("NFKC", raw).replace(" ", "\u3000")
+    if len(text) > max_length:
+        raise InvalidValue(field, f"is {len(text)} characters long; the limit is {max_length}")
     converted = "".join(
         chr(ord(c) + _KATAKANA_OFFSET) if _HIRAGANA_START <= ord(c) <= _HIRAGANA_END else c
-        for c in text
+        for c in text.replace("ゝ", "ヽ").replace("ゞ", "ヾ")
     )
     for char in converted:
         if not ("\u30a1" <= char <= "\u30fa" or char in _KANA_PUNCTUATION):

@@ -15,11 +15,23 @@ def _refuse_float(value: str) -> float:
     raise ValueError(f"floats are not allowed on the wire: {value}")
 
 
+def _refuse_floats(value: object) -> None:
+    if isinstance(value, float):
+        _refuse_float(repr(value))
+    elif isinstance(value, dict):
+        for item in value.values():
+            _refuse_floats(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _refuse_floats(item)
+
+
 def canonical_bytes(value: object) -> bytes:
+    _refuse_floats(value)
     return json.dumps(
         value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
     ).encode("utf-8")
 
 
 def loads(data: bytes) -> object:
-    return json.loads(data.decode("utf-8"), parse_float=_refuse_float)
+    return json.loads(data.decode("utf-8"), parse_float=_refuse_float, parse_constant=_refuse_float)

@@ -54,6 +54,14 @@ def _require(body: Mapping[str, Any], name: str, kind: type | tuple[type, ...]) 
     return value
 
 
+def _code(kind: Any, body: Mapping[str, Any], name: str) -> str:
+    """A code field checked by its value object (length, digits, check digit)."""
+    try:
+        return str(kind.parse(body.get(name), f"body.{name}").value)
+    except DomainError as error:
+        raise MalformedEnvelope(f"{error.field}: {error.problem}") from error
+
+
 def _domain(name: str, build: Callable[[], B]) -> B:
     try:
         return build()
@@ -97,7 +105,11 @@ class IdentityUpdate:
         if sequence < 1:
             raise MalformedEnvelope("body.sequence: must be 1 or more")
         recorded_at = _require(body, "recorded_at", str)
-        _domain("recorded_at", lambda: datetime.fromisoformat(recorded_at))
+        moment = _domain(
+            "recorded_at", lambda: datetime.fromisoformat(recorded_at.replace("Z", "+00:00"))
+        )
+        if moment.tzinfo is None:
+            raise MalformedEnvelope("body.recorded_at: must carry a time zone (use Z for UTC)")
         return cls(
             stream=_require(body, "stream", str),
             sequence=sequence,
@@ -123,11 +135,7 @@ class CodePoolRequest:
         count = _require(body, "count", int)
         if not 1 <= count <= cls.MAX_COUNT:
             raise MalformedEnvelope(f"body.count: must be between 1 and {cls.MAX_COUNT}")
-        code = _require(body, "municipality_code", str)
-        return cls(
-            municipality_code=_domain("municipality_code", lambda: LocalGovernmentCode(code)).value,
-            count=count,
-        )
+        return cls(_code(LocalGovernmentCode, body, "municipality_code"), count)
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,8 +153,10 @@ class CodePoolGrant:
     def from_body(cls, body: Mapping[str, Any]) -> CodePoolGrant:
         codes = _require(body, "codes", list)
         return cls(
-            municipality_code=_require(body, "municipality_code", str),
-            codes=tuple(_domain("codes", lambda c=c: ResidentCode(c)).value for c in codes),
+            municipality_code=_code(LocalGovernmentCode, body, "municipality_code"),
+            codes=tuple(
+                _code(ResidentCode, {f"codes[{i}]": c}, f"codes[{i}]") for i, c in enumerate(codes)
+            ),
         )
 
 
@@ -173,7 +183,6 @@ class MyNumberRequest:
 
     @classmethod
     def from_body(cls, body: Mapping[str, Any]) -> MyNumberRequest:
-        code = _require(body, "resident_code", str)
         reason = _domain("reason", lambda: MyNumberReason(_require(body, "reason", str)))
         replaces = body.get("replaces")
         if (reason is MyNumberReason.LEAK) != (replaces is not None):
@@ -181,11 +190,9 @@ class MyNumberRequest:
                 "body.replaces: give the leaked number exactly when reason is leak"
             )
         return cls(
-            resident_code=_domain("resident_code", lambda: ResidentCode(code)).value,
+            resident_code=_code(ResidentCode, body, "resident_code"),
             reason=reason,
-            replaces=None
-            if replaces is None
-            else _domain("replaces", lambda: MyNumber(str(replaces))).value,
+            replaces=None if replaces is None else _code(MyNumber, body, "replaces"),
         )
 
 
@@ -202,12 +209,7 @@ class MyNumberIssued:
 
     @classmethod
     def from_body(cls, body: Mapping[str, Any]) -> MyNumberIssued:
-        code = _require(body, "resident_code", str)
-        number = _require(body, "my_number", str)
-        return cls(
-            resident_code=_domain("resident_code", lambda: ResidentCode(code)).value,
-            my_number=_domain("my_number", lambda: MyNumber(number)).value,
-        )
+        return cls(_code(ResidentCode, body, "resident_code"), _code(MyNumber, body, "my_number"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,10 +227,8 @@ class DigestRequest:
 
     @classmethod
     def from_body(cls, body: Mapping[str, Any]) -> DigestRequest:
-        code = _require(body, "municipality_code", str)
         return cls(
-            municipality_code=_domain("municipality_code", lambda: LocalGovernmentCode(code)).value,
-            detail=_require(body, "detail", bool),
+            _code(LocalGovernmentCode, body, "municipality_code"), _require(body, "detail", bool)
         )
 
 
@@ -277,16 +277,30 @@ class DigestReport:
     @classmethod
     def from_body(cls, body: Mapping[str, Any]) -> DigestReport:
         raw = body.get("entries")
-        try:
-            entries = None if raw is None else tuple(DigestEntry(*row) for row in raw)
-        except TypeError as error:
-            raise MalformedEnvelope(f"body.entries: {error}") from error
+        if raw is not None and not isinstance(raw, list):
+            raise MalformedEnvelope("body.entries: expected a list or null")
+        entries = None if raw is None else tuple(_entry(i, row) for i, row in enumerate(raw))
+        count = _require(body, "count", int)
+        if count < 0 or (entries is not None and count != len(entries)):
+            raise MalformedEnvelope("body.count: must be the number of entries (0 or more)")
         return cls(
-            municipality_code=_require(body, "municipality_code", str),
-            count=_require(body, "count", int),
+            municipality_code=_code(LocalGovernmentCode, body, "municipality_code"),
+            count=count,
             digest=_require(body, "digest", str),
             entries=entries,
         )
+
+
+def _entry(index: int, row: object) -> DigestEntry:
+    if (
+        not isinstance(row, list)
+        or len(row) != 4
+        or not all(isinstance(row[i], str) for i in (0, 2, 3))
+        or not isinstance(row[1], int)
+        or isinstance(row[1], bool)
+    ):
+        raise MalformedEnvelope(f"body.entries[{index}]: expected [stream, sequence, code, digest]")
+    return DigestEntry(row[0], row[1], row[2], row[3])
 
 
 @dataclass(frozen=True, slots=True)
@@ -304,10 +318,14 @@ class DeliveryReceipt:
 
     @classmethod
     def from_body(cls, body: Mapping[str, Any]) -> DeliveryReceipt:
-        return cls(
-            accepted=tuple(_require(body, "accepted", list)),
-            duplicates=tuple(_require(body, "duplicates", list)),
-        )
+        return cls(_ids(body, "accepted"), _ids(body, "duplicates"))
+
+
+def _ids(body: Mapping[str, Any], name: str) -> tuple[str, ...]:
+    values = _require(body, name, list)
+    if not all(isinstance(v, str) for v in values):
+        raise MalformedEnvelope(f"body.{name}: expected a list of message ids")
+    return tuple(values)
 
 
 CATALOGUE: dict[tuple[str, int], Any] = {
@@ -343,9 +361,14 @@ RESPONSES: dict[str, str] = {
 }
 
 
-def parse_body(message_type: str, version: int, body: Mapping[str, Any]) -> Any:
-    """Turn a wire body into its typed message, or refuse it."""
+def require_known(message_type: str, version: int) -> Any:
+    """The body class of a catalogued type and version, or :class:`UnknownMessageType`."""
     cls = CATALOGUE.get((message_type, version))
     if cls is None:
         raise UnknownMessageType(f"{message_type} v{version} is not in the catalogue")
-    return cls.from_body(body)
+    return cls
+
+
+def parse_body(message_type: str, version: int, body: Mapping[str, Any]) -> Any:
+    """Turn a wire body into its typed message, or refuse it."""
+    return require_known(message_type, version).from_body(body)

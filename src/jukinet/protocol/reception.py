@@ -1,7 +1,8 @@
 """The checks every received envelope passes before any of it is applied.
 
-Order matters only for the clarity of the refusal: recipient, sender, freshness, catalogue,
-route, then the signature. Replay (an envelope id seen before) is checked by the receiving
+Order matters for the clarity of the refusal and for cost: recipient, sender, freshness and
+the signature come first (so unauthenticated input gets no further work), then each message's
+type and version, route and body. Replay (an envelope id seen before) is checked by the receiving
 node inside the same transaction that applies the messages, so two racing copies cannot both
 pass.
 """
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from jukinet.protocol.catalogue import parse_body
+from jukinet.protocol.catalogue import parse_body, require_known
 from jukinet.protocol.directory import Directory, NodeEntry
 from jukinet.protocol.envelope import Envelope, encode_signature, parse_timestamp
 from jukinet.protocol.errors import BadSignature, StaleEnvelope, WrongRecipient
@@ -74,6 +75,7 @@ def check_envelope(
         raise BadSignature(f"the signature does not verify with {sender.id}'s certificate")
     bodies = []
     for message in envelope.messages:
+        require_known(message.type, message.version)
         if routed:
             directory.require_route(sender, message.type, directory.node(me))
         bodies.append(parse_body(message.type, message.version, message.body))

@@ -112,9 +112,6 @@ def test_a_residence_card_number_is_two_letters_eight_digits_two_letters(card_nu
     assert caught.value.field == "foreign.card_number"
 
 
-@pytest.mark.xfail(
-    strict=True, reason="residents._CARD_NUMBER uses $ with match(): a trailing newline passes"
-)
 def test_a_card_number_with_a_trailing_newline_is_refused() -> None:
     with pytest.raises(InvalidValue):
         ForeignResidentBlock(**{**MID_TO_LONG_TERM, "card_number": "AB12345678CD\n"})
@@ -428,10 +425,6 @@ def test_the_directory_lists_register_units_only() -> None:
     assert len({m.code for m in units}) == len(units)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Resident.move_within stores the address unchecked; identity() then raises",
-)
 def test_moving_within_to_a_blank_address_is_refused_before_it_is_stored() -> None:
     resident = make_resident()
     with pytest.raises(InvalidValue):

@@ -169,20 +169,13 @@ def test_hiragana_furigana_becomes_the_same_word_in_katakana(keyed: str) -> None
     ]
 
 
-# --- known defects: strict xfails, so that the fix makes them pass and the marker goes
+# --- rules that were once defects: kept as specifications
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="to_katakana checks max_length before NFKC, so ﾀﾞ (two code points) counts as two",
-)
 def test_half_width_furigana_is_measured_after_conversion() -> None:
     assert to_katakana("family_name_kana", "ﾔﾏﾀﾞ", max_length=3) == "ヤマダ"
 
 
-@pytest.mark.xfail(
-    strict=True, reason="clean_text accepts a value made only of variation selectors"
-)
 def test_a_lone_variation_selector_is_not_a_name() -> None:
     with pytest.raises(InvalidValue):
         clean_text("family_name", IVS, max_length=NAME_LIMIT)

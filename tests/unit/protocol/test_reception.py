@@ -220,11 +220,6 @@ def test_an_unknown_type_in_a_request_is_refused() -> None:
         receive(envelope(message("identity.erase", {})))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="check_envelope checks the route before the catalogue: an unknown type is "
-    "reported as RouteRefused, contrary to its docstring (type, version, route, body)",
-)
 def test_an_unknown_type_in_a_request_is_reported_as_unknown() -> None:
     with pytest.raises(UnknownMessageType):
         receive(envelope(message("identity.erase", {})))
