@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import secrets
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import Engine, MetaData
 
@@ -23,6 +25,7 @@ from jukinet.adapters.crypto.directory_files import load_signed_directory, write
 from jukinet.adapters.crypto.signers import CertificateVerifier, NodeSigner
 from jukinet.adapters.network.peer import SignedPeer
 from jukinet.adapters.network.relay import Relay
+from jukinet.adapters.network.servers import BackgroundServer, TlsFiles
 from jukinet.adapters.network.tls import client_ssl_context
 from jukinet.adapters.network.transports import AsgiBridge, EnvelopePoster, in_process_endpoint
 from jukinet.adapters.storage import migrations
@@ -273,6 +276,7 @@ class Deployment:
     nodes: dict[str, Node] = field(default_factory=dict)
     bridge: AsgiBridge | None = None
     _threads: list[threading.Thread] = field(default_factory=list)
+    _servers: list[BackgroundServer] = field(default_factory=list)
     _stop: threading.Event = field(default_factory=threading.Event)
 
     @classmethod
@@ -339,7 +343,34 @@ class Deployment:
             thread.start()
             self._threads.append(thread)
 
+    def serve_https(self) -> None:
+        """Listen on each node's directory endpoint (HTTPS, mutual TLS) in background threads."""
+        pki = self.settings.pki_dir
+        for node in self.nodes.values():
+            port = urlsplit(node.entry.endpoint).port
+            if port is None:
+                raise ValueError(f"{node.entry.id} has no HTTPS endpoint in the directory")
+            files = TlsFiles(
+                pki / "ca.cert.pem",
+                pki / "nodes" / f"{node.entry.id}.cert.pem",
+                pki / "nodes" / f"{node.entry.id}.key.pem",
+            )
+            self._servers.append(BackgroundServer.start(node.app, port, files))
+
+    def wait_until_delivered(self, timeout: float = 60.0) -> bool:
+        """With relays running: wait until every outbox is empty (True) or time runs out."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if all(node.outbox.backlog() == 0 for node in self.nodes.values()):
+                return True
+            for node in self.nodes.values():
+                node.relay.wake.set()
+            time.sleep(0.05)
+        return False
+
     def close(self) -> None:
+        for server in self._servers:
+            server.stop()
         self._stop.set()
         for node in self.nodes.values():
             node.relay.wake.set()

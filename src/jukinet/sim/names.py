@@ -110,3 +110,11 @@ def draw_name_in_family(rng: random.Random, sex: Sex, family: SyntheticName) -> 
         given_kana=given[2],
         romaji=f"{family_romaji} {_romaji(given[1])}",
     )
+
+
+def family_of(family: str, family_kana: str) -> SyntheticName:
+    """A recorded family name (as written, with its katakana) to draw relatives' names under."""
+    romaji = _romaji(str(jaconv.kata2hira(family_kana)))
+    return SyntheticName(
+        family=family, given="", family_kana=family_kana, given_kana="", romaji=romaji
+    )

@@ -11,7 +11,10 @@ from sqlalchemy.engine import Connection
 
 
 def insert_for(connection: Connection, table: Table) -> Any:
-    """An ``insert`` construct with ``on_conflict_*`` methods for this connection's dialect."""
-    if connection.dialect.name == "postgresql":
-        return postgresql.insert(table)
-    return sqlite.insert(table)
+    """An ``insert`` construct with ``on_conflict_*`` methods for this connection's dialect.
+
+    Callers learn from ``rowcount`` whether a row went in or hit a conflict. SQLAlchemy only
+    keeps an INSERT's rowcount on every driver (psycopg 3 reports -1 otherwise) when asked.
+    """
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table).execution_options(preserve_rowcount=True)

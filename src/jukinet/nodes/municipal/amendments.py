@@ -1,5 +1,6 @@
-"""Corrections of a living record (記載の修正): move within the municipality (転居), household
-change (世帯変更, which stays local), name change (氏名変更) and ex-officio correction (職権修正)."""
+"""Corrections of a living record (記載の修正): move within the municipality (転居),
+household change (世帯変更, which stays local), name change (氏名変更) and ex-officio
+correction (職権修正)."""
 
 from __future__ import annotations
 
@@ -79,7 +80,7 @@ def record_move_within(data: object, operator: str, supply: CodeSupply) -> list[
             household.address = address
             uow.households.update(household)
         if not whole_household:
-            _reassign_head(uow, old_household, resident, moved_on)
+            leave_household(uow, old_household, resident, moved_on)
         uow.commit()
     return [m.resident_code for m in movers]
 
@@ -139,19 +140,22 @@ def change_household(data: object, operator: str, supply: CodeSupply) -> Residen
             notified_on,
             operator,
         )
-        _reassign_head(uow, old_household, resident, changed_on)
+        leave_household(uow, old_household, resident, changed_on)
         uow.commit()
     return resident
 
 
-def _reassign_head(uow: MunicipalUnitOfWork, household_id: str, leaver: Resident, on: date) -> None:
-    """When the head leaves, the household ends if empty, or waits for a new head to be named."""
+def leave_household(
+    uow: MunicipalUnitOfWork, household_id: str, leaver: Resident, on: date
+) -> None:
+    """After ``leaver`` left (moved, died, joined another household): the household ends if
+    nobody is left, and if they headed it, it waits for a new head to be named."""
     household = uow.households.get(household_id)
-    if household is None or household.head_record_id != leaver.record_id:
+    if household is None:
         return
-    remaining = uow.residents.members(household_id)
-    household.head_record_id = None
-    if not remaining:
+    if household.head_record_id == leaver.record_id:
+        household.head_record_id = None
+    if not uow.residents.members(household_id):
         household.ended_on = on
     uow.households.update(household)
 
@@ -194,8 +198,8 @@ def correct_record(data: object, operator: str, supply: CodeSupply) -> Resident:
     with supply.unit_of_work() as uow:
         resident = active_resident(uow, resident_code)
         before = snapshot(resident)
-        if form.has("family_name"):
-            resident.name = form.person_name()
+        if form.has_name():
+            resident.name = form.person_name(current=resident.name)
         if form.has("birth_date"):
             resident.birth_date = form.past("birth_date")
         if form.has("sex"):

@@ -210,7 +210,8 @@ def record_move_in(data: object, operator: str, supply: CodeSupply) -> MoveInRes
         ):
             raise Conflict(
                 "certificate.certificate_id",
-                f"certificate {certificate.certificate_id} of {certificate.issuer} was already used",
+                f"certificate {certificate.certificate_id} of {certificate.issuer} "
+                "was already used",
             )
         resident = _create(uow, supply, new, codes, ChangeReason.MOVE_IN)
         uow.commit()

@@ -10,6 +10,7 @@ from datetime import date
 from jukinet.domain.certificates import MoveOutCertificate
 from jukinet.domain.changes import ChangeReason
 from jukinet.domain.errors import InvalidValue
+from jukinet.nodes.municipal.amendments import leave_household
 from jukinet.nodes.municipal.codes import CodeSupply
 from jukinet.nodes.municipal.forms import Form
 from jukinet.nodes.municipal.notices import active_resident, record_change, snapshot
@@ -49,14 +50,7 @@ def _remove(
         notified_on=notified_on,
         operator=operator,
     )
-    _close_household_if_empty(uow, resident.household_id, on)
-
-
-def _close_household_if_empty(uow: MunicipalUnitOfWork, household_id: str, on: date) -> None:
-    household = uow.households.get(household_id)
-    if household is not None and not uow.residents.members(household_id):
-        household.ended_on = on
-        uow.households.update(household)
+    leave_household(uow, resident.household_id, resident, on)
 
 
 def record_move_out(data: object, operator: str, supply: CodeSupply) -> MoveOutResult:

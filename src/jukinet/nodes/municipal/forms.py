@@ -22,6 +22,16 @@ from jukinet.domain.text import clean_text
 
 E = TypeVar("E", bound=StrEnum)
 
+# Form keys of the parts of a name, and the matching PersonName attributes.
+NAME_PARTS = {
+    "family_name": "family",
+    "given_name": "given",
+    "family_name_kana": "family_kana",
+    "given_name_kana": "given_kana",
+    "former_surname": "former_surname",
+    "alias": "alias",
+}
+
 
 class Form:
     """Typed access to one submitted form; every getter names its field on error."""
@@ -83,8 +93,16 @@ class Form:
     def optional_my_number(self, key: str) -> str | None:
         return MyNumber.parse(self.data.get(key), self._name(key)).value if self.has(key) else None
 
-    def person_name(self) -> PersonName:
+    def has_name(self) -> bool:
+        """Whether the form gives any part of a name (an empty part clears it)."""
+        return any(key in self.data for key in NAME_PARTS)
+
+    def person_name(self, current: PersonName | None = None) -> PersonName:
+        """The name in the form; with ``current``, the parts not in the form are kept."""
+
         def value(key: str) -> object:
+            if current is not None and key not in self.data:
+                return getattr(current, NAME_PARTS[key])
             return self.data.get(key, "")
 
         try:

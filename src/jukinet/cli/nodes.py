@@ -1,0 +1,152 @@
+"""Running a deployment: create it, serve one node per process, issue clerk tokens, verify."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Annotated
+from urllib.parse import urlsplit
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from jukinet.adapters.network.servers import TlsFiles, server
+from jukinet.bootstrap import create_deployment, open_node, plan_country
+from jukinet.domain.errors import DomainError
+from jukinet.domain.municipalities import municipality
+from jukinet.nodes.national.consistency import MunicipalityCheck
+from jukinet.protocol.directory import NATIONAL_ID, municipality_node_id
+from jukinet.settings import Settings
+
+console = Console()
+errors = Console(stderr=True)
+deploy = typer.Typer(no_args_is_help=True)
+operator = typer.Typer(no_args_is_help=True)
+
+HomeOption = Annotated[Path | None, typer.Option("--home", help="deployment folder (JUKINET_HOME)")]
+
+
+def _settings(home: Path | None) -> Settings:
+    return Settings.from_env(home=home)
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    errors.print(f"[red]error:[/red] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+@deploy.command("init")
+def deploy_init(
+    municipalities: Annotated[list[str], typer.Argument(help="six-digit codes, e.g. 131016")],
+    first_port: Annotated[
+        int, typer.Option(help="HTTPS port of the national node; others follow")
+    ] = 8440,
+    home: HomeOption = None,
+) -> None:
+    """Create the CA, node certificates and the signed directory for a country of nodes."""
+    settings = _settings(home)
+    try:
+        plans = plan_country(municipalities, first_port)
+    except DomainError as error:
+        raise fail(f"{error.field}: {error.problem}") from None
+    directory = create_deployment(settings, plans)
+    table = Table("node", "role", "endpoint")
+    for entry in sorted(directory.nodes.values(), key=lambda n: n.id):
+        table.add_row(entry.id, entry.role.value, entry.endpoint)
+    console.print(table)
+    console.print(f"directory signed at {settings.directory_file}")
+
+
+def _node_id(role: str, code: str | None) -> str:
+    if role == "municipality":
+        if not code:
+            raise fail("serve municipality needs --code, e.g. --code 131016", 2)
+        return municipality_node_id(municipality(code, "--code").code.value)
+    if role in ("prefecture", "national"):
+        return role
+    raise fail(f"unknown role {role!r}: use municipality, prefecture or national", 2)
+
+
+def serve(
+    role: Annotated[str, typer.Argument(help="municipality, prefecture or national")],
+    code: Annotated[str | None, typer.Option("--code", help="the municipality's code")] = None,
+    home: HomeOption = None,
+) -> None:
+    """Serve one node over HTTPS with mutual TLS, with its outbox relay, until Ctrl-C."""
+    settings = _settings(home)
+    try:
+        node_id = _node_id(role, code)
+        node = open_node(node_id, settings)
+    except DomainError as error:
+        raise fail(f"{error.field}: {error.problem}") from None
+    except (FileNotFoundError, KeyError) as error:
+        raise fail(f"{error}; run 'jukinet deploy init' first") from None
+    port = urlsplit(node.entry.endpoint).port or 8443
+    pki = settings.pki_dir
+    files = TlsFiles(
+        pki / "ca.cert.pem",
+        pki / "nodes" / f"{node_id}.cert.pem",
+        pki / "nodes" / f"{node_id}.key.pem",
+    )
+    stop = threading.Event()
+    relay = threading.Thread(target=node.relay.serve, args=(stop,), daemon=True)
+    relay.start()
+    console.print(f"{node_id} listening on {node.entry.endpoint} (mutual TLS)")
+    try:
+        server(node.app, port, files).run()
+    finally:
+        stop.set()
+        relay.join(timeout=5)
+
+
+@operator.command("token")
+def operator_token(
+    code: Annotated[str, typer.Option("--code", help="the municipality's code")],
+    operator_id: Annotated[str, typer.Argument(help="the operator's id, e.g. clerk-001")],
+    home: HomeOption = None,
+) -> None:
+    """Issue a clerk API token (printed once; only its hash is stored)."""
+    settings = _settings(home)
+    node = open_node(municipality_node_id(code), settings)
+    assert node.tokens is not None
+    try:
+        token = node.tokens.issue(operator_id, node.clock.now())
+    except ValueError as error:
+        raise fail(str(error)) from None
+    console.print(token, highlight=False)
+
+
+def print_checks(checks: list[MunicipalityCheck]) -> bool:
+    table = Table("municipality", "municipal", "prefecture", "national", "result")
+    clean = True
+    for check in checks:
+        place = municipality(check.municipality_code)
+        counts = [str(check.counts.get(h, "—")) for h in ("municipality", "prefecture", "national")]
+        result = "[green]consistent[/green]" if check.consistent else "[red]differs[/red]"
+        clean &= check.consistent
+        table.add_row(f"{place.full_name} ({check.municipality_code})", *counts, result)
+    console.print(table)
+    for check in checks:
+        for holder, problem in check.unreachable.items():
+            console.print(f"  {check.municipality_code}: {holder} unreachable — {problem}")
+        for d in check.discrepancies:
+            console.print(
+                f"  {check.municipality_code} {d.resident_code}: {d.sequences} — {d.advice}"
+            )
+    return clean
+
+
+def verify(
+    codes: Annotated[
+        list[str] | None, typer.Argument(help="municipalities to check (default: all)")
+    ] = None,
+    home: HomeOption = None,
+) -> None:
+    """整合性確認: compare each municipality's identity information at every tier."""
+    settings = _settings(home)
+    node = open_node(NATIONAL_ID, settings)
+    assert node.consistency is not None
+    wanted = codes or [n.municipality_code or "" for n in node.directory.municipalities()]
+    if not print_checks(node.consistency.run(wanted)):
+        raise typer.Exit(1)
