@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Protocol
 
-from jukinet.nodes.ports import Clock, RefusalSink, Refusal, UnitOfWork
+from jukinet.nodes.ports import Clock, Refusal, RefusalSink, UnitOfWork
 from jukinet.protocol.catalogue import RESPONSES
 from jukinet.protocol.directory import Directory, NodeEntry
 from jukinet.protocol.envelope import Envelope, new_message, utc_timestamp
@@ -63,6 +63,7 @@ class Receiver:
                 max_skew=self.max_skew,
             )
             handler = self._handler_for(envelope)
+            _require_distinct_messages(envelope)
             with self.unit_of_work() as uow:
                 if not uow.inbox.remember(envelope.id, envelope.sender, self.clock.now()):
                     raise ReplayedEnvelope(f"envelope {envelope.id} was already received")
@@ -107,3 +108,17 @@ class Receiver:
                 detail=error.detail,
             )
         )
+
+
+def _require_distinct_messages(envelope: Envelope) -> None:
+    """Refuse an envelope that carries one message twice.
+
+    Handlers tell new messages from duplicates by message id; a message repeated in the same
+    envelope would be applied once yet reported a duplicate, and whatever applying it should
+    have caused (the prefecture's forward to the national node) would never happen.
+    """
+    seen: set[str] = set()
+    for index, message in enumerate(envelope.messages):
+        if message.id in seen:
+            raise MalformedEnvelope(f"messages[{index}].id: {message.id} appears twice")
+        seen.add(message.id)

@@ -5,7 +5,6 @@ the operator's id is written into the change history. Bodies are the forms the u
 read; errors come back as problem+json naming the field.
 """
 
-from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Annotated, Any
@@ -42,7 +41,7 @@ def router(supply: CodeSupply, tokens: SqlOperatorTokens) -> APIRouter:
             )
         return who
 
-    Operator = Annotated[str, Depends(operator)]
+    Operator = Annotated[str, Depends(operator)]  # noqa: N806  (a type alias, used below)
     api = APIRouter(prefix="/api/v1", tags=["register"])
 
     async def run(use_case: Callable[..., Any], *args: Any) -> Any:

@@ -90,7 +90,11 @@ def test_a_household_moving_within_the_municipality_updates_every_member_and_its
     country.pump()
 
     moved = amendments.record_move_within(
-        {"resident_code": family.wife.resident_code, "address": NEW_ADDRESS, "moved_on": "2026-11-15"},
+        {
+            "resident_code": family.wife.resident_code,
+            "address": NEW_ADDRESS,
+            "moved_on": "2026-11-15",
+        },
         CLERK,
         chiyoda.supply,
     )
@@ -112,7 +116,8 @@ def test_a_household_moving_within_the_municipality_updates_every_member_and_its
         )
     with chiyoda.unit_of_work() as uow:
         household = uow.households.get(family.head.household_id)
-    assert household is not None and household.address == NEW_ADDRESS
+    assert household is not None
+    assert household.address == NEW_ADDRESS
 
     assert country.pump() > 0
     for member in family.members:
@@ -180,13 +185,15 @@ def test_a_household_change_moves_the_person_and_their_relationship_but_notifies
     assert (line["reason"], line["occurred_on"]) == ("household-change", "2026-11-10")
     with chiyoda.unit_of_work() as uow:
         old_household = uow.households.get(lodger.household_id)
-    assert old_household is not None and old_household.ended_on is not None
+    assert old_household is not None
+    assert old_household.ended_on is not None
 
     # The household is not identity information (住基法30条の6): nothing leaves the town hall.
     assert chiyoda.outbox.backlog() == backlog_before
     assert country.pump() == 0
     assert latest_held(country.nodes["prefecture"], lodger.resident_code) == held_before
     assert latest_held(country.national, lodger.resident_code) == held_before
+    assert view["identity"] == held_before.to_wire()  # what the clerk sees is what was sent
     assert country.national.consistency.run([CHIYODA])[0].consistent
 
 
@@ -206,7 +213,8 @@ def test_a_member_may_leave_to_head_a_household_of_their_own_at_the_same_address
     assert changed.relationship is Relationship.HEAD
     with chiyoda.unit_of_work() as uow:
         household = uow.households.get(changed.household_id)
-    assert household is not None and household.address == OLD_ADDRESS
+    assert household is not None
+    assert household.address == OLD_ADDRESS
 
 
 def test_a_name_change_records_the_new_name_with_furigana_and_former_surname(

@@ -7,6 +7,7 @@ the prefecture and national nodes hold once the outboxes are delivered.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -44,7 +45,9 @@ def person(**items: object) -> dict[str, object]:
     }
 
 
-def move_in_form(certificate: MoveOutCertificate, address: str, moved_in_on: date) -> dict[str, Any]:
+def move_in_form(
+    certificate: MoveOutCertificate, address: str, moved_in_on: date
+) -> dict[str, Any]:
     """The 転入届 as the clerk keys it in from the person and their paper 転出証明書."""
     return {
         "certificate": certificate.to_wire(),
@@ -83,9 +86,9 @@ def test_a_person_found_living_here_is_recorded_ex_officio_as_head_of_a_new_hous
     assert record["name"]["family_kana"] == "ヤマダ"  # furigana is stored as katakana
     assert record["became_resident_on"] == "2020-01-01"
     assert view["household"]["address"] == CHIYODA_ADDRESS
-    assert [(m["resident_code"], m["relationship_label"]) for m in view["household"]["members"]] == [
-        (resident.resident_code, "世帯主")
-    ]
+    assert [
+        (m["resident_code"], m["relationship_label"]) for m in view["household"]["members"]
+    ] == [(resident.resident_code, "世帯主")]
     (line,) = view["history"]
     assert (line["reason"], line["occurred_on"], line["notified_on"], line["operator"]) == (
         "ex-officio-record",
@@ -173,7 +176,9 @@ def test_a_person_back_from_abroad_keeps_their_resident_code_and_my_number(
 
     assert (back.resident_code, back.my_number) == (before.resident_code, before.my_number)
     country.pump()
-    versions = {(v.municipality_code, v.reason.value) for v in held_by(country.national, back.resident_code)}
+    versions = {
+        (v.municipality_code, v.reason.value) for v in held_by(country.national, back.resident_code)
+    }
     assert versions == {
         (KITA, "ex-officio-record"),
         (KITA, "move-abroad"),
@@ -209,7 +214,8 @@ def test_a_foreign_resident_is_registered_with_the_items_of_article_30_45(
 
     with chiyoda.unit_of_work() as uow:
         stored = uow.residents.active_by_code(resident.resident_code)
-    assert stored is not None and stored.foreign is not None
+    assert stored is not None
+    assert stored.foreign is not None
     assert stored.foreign.resident_class is ForeignResidentClass.MID_TO_LONG_TERM
     assert (
         stored.foreign.nationality,
@@ -244,7 +250,8 @@ def test_names_written_with_variant_glyphs_reach_the_national_node_byte_for_byte
     assert held.family_name.encode() == family_name.encode()
     with chiyoda.unit_of_work() as uow:
         stored = uow.residents.active_by_code(resident.resident_code)
-    assert stored is not None and stored.name.family.encode() == family_name.encode()
+    assert stored is not None
+    assert stored.name.family.encode() == family_name.encode()
 
 
 def _moved_out(country: Deployment, code: str, planned_on: date) -> tuple[str, MoveOutCertificate]:
@@ -288,6 +295,25 @@ def test_a_move_in_keeps_the_code_and_number_of_the_certificate_and_uses_it_up(
     with pytest.raises(Conflict) as second_use:
         arrivals.record_move_in(form, CLERK, tsurumi.supply)
     assert second_use.value.field == "certificate.certificate_id"
+
+
+def test_a_certificate_keyed_without_the_my_number_still_brings_the_persons_number(
+    country: Deployment,
+) -> None:
+    tsurumi = country.municipality(TSURUMI)
+    today = tsurumi.supply.clock.today()
+    code, certificate = _moved_out(country, TSURUMI, today)
+
+    result = arrivals.record_move_in(
+        move_in_form(replace(certificate, my_number=None), TSURUMI_ADDRESS, today),
+        CLERK,
+        tsurumi.supply,
+    )
+
+    assert (result.resident.resident_code, result.resident.my_number) == (
+        code,
+        certificate.my_number,
+    )
 
 
 @pytest.mark.parametrize(("days_after", "late"), [(14, False), (15, True)])

@@ -221,7 +221,8 @@ def test_when_the_head_leaves_the_household_keeps_its_members_without_a_head(
 
     with chiyoda.unit_of_work() as uow:
         household = uow.households.get(head.household_id)
-    assert household is not None and household.ended_on is None
+    assert household is not None
+    assert household.ended_on is None
     # A removed person no longer heads anyone; the household waits for a 世帯主変更.
     assert household.head_record_id is None
     assert [m["resident_code"] for m in household_of(chiyoda, child)["members"]] == [

@@ -39,7 +39,14 @@ def free_ports(count: int) -> list[int]:
 def server(app: Any, port: int, tls: TlsFiles, host: str = "127.0.0.1") -> uvicorn.Server:
     options = server_ssl_options(tls.ca_cert, tls.cert, tls.key)
     config = uvicorn.Config(
-        app, host=host, port=port, log_level="warning", lifespan="off", **options
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        lifespan="off",
+        # Peers keep connections alive; do not let them hold a shutdown up.
+        timeout_graceful_shutdown=3,
+        **options,
     )
     return uvicorn.Server(config)
 

@@ -1,4 +1,5 @@
-"""Repositories of the municipal register: residents, households, changes, code pool, certificates."""
+"""Repositories of the municipal register: residents, households, changes, code pool and
+certificates."""
 
 from __future__ import annotations
 

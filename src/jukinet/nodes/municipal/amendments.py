@@ -128,8 +128,8 @@ def change_household(data: object, operator: str, supply: CodeSupply) -> Residen
             if found.household_id == old_household:
                 raise Conflict("household.household_id", "the person is already in that household")
             target = found
+        # Not note_change: the identity information, and so its 変更情報, stays as notified.
         resident.household_id, resident.relationship = target.household_id, choice.relationship
-        resident.note_change(ChangeReason.HOUSEHOLD_CHANGE, changed_on)
         _save(
             uow,
             supply,

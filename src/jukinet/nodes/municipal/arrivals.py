@@ -78,20 +78,32 @@ def _read_new_record(form: Form, began_key: str, operator: str) -> NewRecord:
     )
 
 
-def _place(uow: MunicipalUnitOfWork, municipality_code: str, new: NewRecord, record_id: str) -> str:
-    """Put the person in a household: the chosen one (same address), or a new one they head."""
+def _chosen_household(uow: MunicipalUnitOfWork, new: NewRecord) -> str | None:
+    """The current household the person joins (same address), or None if they start one."""
     choice = new.household
     if choice.household_id is None:
-        household = Household(
-            uuid.uuid4().hex, municipality_code, new.address, record_id, new.began_on
-        )
-        uow.households.add(household)
-        return household.household_id
+        return None
     household = uow.households.get(choice.household_id)
     if household is None or household.ended_on is not None:
         raise NotFound("household.household_id", f"no current household {choice.household_id}")
     if household.address != new.address:
         raise InvalidValue("address", f"differs from the household's address ({household.address})")
+    return household.household_id
+
+
+def _check_household(supply: CodeSupply, new: NewRecord) -> None:
+    """Refuse a wrong household before a code is drawn or a number generated for nobody."""
+    with supply.unit_of_work() as uow:
+        _chosen_household(uow, new)
+
+
+def _place(uow: MunicipalUnitOfWork, municipality_code: str, new: NewRecord, record_id: str) -> str:
+    """Put the person in a household: the chosen one (same address), or a new one they head."""
+    chosen = _chosen_household(uow, new)
+    if chosen is not None:
+        return chosen
+    household = Household(uuid.uuid4().hex, municipality_code, new.address, record_id, new.began_on)
+    uow.households.add(household)
     return household.household_id
 
 
@@ -145,6 +157,7 @@ def record_birth(data: object, operator: str, supply: CodeSupply) -> Resident:
     new = _read_new_record(form, "birth_date", operator)
     if new.household.household_id is None:
         raise InvalidValue("household.household_id", "a newborn joins a parent's household")
+    _check_household(supply, new)
     codes = supply.new_identity()
     with supply.unit_of_work() as uow:
         resident = _create(uow, supply, new, codes, ChangeReason.BIRTH)
@@ -168,7 +181,9 @@ def record_arrival(data: object, operator: str, supply: CodeSupply) -> Resident:
         raise InvalidValue(
             "foreign", "give the foreign-resident items exactly for a foreign resident"
         )
-    codes = supply.new_identity(form.optional_resident_code("previous_resident_code"))
+    previous_code = form.optional_resident_code("previous_resident_code")
+    _check_household(supply, new)
+    codes = supply.new_identity(previous_code)
     with supply.unit_of_work() as uow:
         resident = _create(uow, supply, new, codes, reason)
         uow.commit()

@@ -34,11 +34,16 @@ def _remove(
     on: date,
     notified_on: date,
     operator: str,
+    *,
+    date_field: str,
     destination: str = "",
 ) -> None:
     resident = active_resident(uow, resident_code)
     before = snapshot(resident)
-    resident.remove(reason, on, destination)
+    try:
+        resident.remove(reason, on, destination)
+    except InvalidValue as error:  # name the form's date field, not the domain's
+        raise InvalidValue(date_field, error.problem) from None
     record_change(
         uow,
         supply.office,
@@ -86,7 +91,17 @@ def record_move_out(data: object, operator: str, supply: CodeSupply) -> MoveOutR
                 domicile=resident.domicile,
             )
         )
-        _remove(uow, supply, resident_code, reason, planned_on, notified_on, operator, destination)
+        _remove(
+            uow,
+            supply,
+            resident_code,
+            reason,
+            planned_on,
+            notified_on,
+            operator,
+            date_field="planned_on",
+            destination=destination,
+        )
         if certificate is not None:
             uow.certificates.issue(certificate)
         uow.commit()
@@ -100,7 +115,16 @@ def record_death(data: object, operator: str, supply: CodeSupply) -> None:
     died_on = form.past("died_on")
     notified_on = form.past_or("notified_on", supply.clock.today())
     with supply.unit_of_work() as uow:
-        _remove(uow, supply, resident_code, ChangeReason.DEATH, died_on, notified_on, operator)
+        _remove(
+            uow,
+            supply,
+            resident_code,
+            ChangeReason.DEATH,
+            died_on,
+            notified_on,
+            operator,
+            date_field="died_on",
+        )
         uow.commit()
 
 
@@ -122,5 +146,6 @@ def remove_ex_officio(data: object, operator: str, supply: CodeSupply) -> None:
             removed_on,
             supply.clock.today(),
             operator,
+            date_field="removed_on",
         )
         uow.commit()

@@ -38,11 +38,10 @@ def grant_codes(
     """Draw ``request.count`` codes that were never issued before and record them as granted."""
     granted: list[str] = []
     for _ in range(MAX_REDRAWS):
-        wanted = request.count - len(granted)
-        if wanted == 0:
-            return CodePoolGrant(request.municipality_code, tuple(granted))
-        candidates = list({draw() for _ in range(wanted)})
+        candidates = list({draw() for _ in range(request.count - len(granted))})
         granted += uow.issued_codes.add_new(candidates, request.municipality_code, clock.now())
+        if len(granted) == request.count:
+            return CodePoolGrant(request.municipality_code, tuple(granted))
     raise Conflict("count", "could not draw enough unused codes; the code space is too full")
 
 
@@ -52,21 +51,29 @@ def issue_my_number(
     """Return the person's number, generating it if needed (番号法8条).
 
     An initial request for a code that already has a number returns that number, so a retried
-    request is harmless. A leak request retires the old number and generates a new one.
+    request is harmless. A leak request retires the old number and generates a new one; it must
+    name the code's current number. Raises ``Conflict`` on ``resident_code`` for a code the
+    national node never issued, and on ``replaces`` for a number that is not the code's.
     """
     code = request.resident_code
+    current = uow.issued_numbers.number_for(code)
     if request.reason is MyNumberReason.INITIAL:
-        existing = uow.issued_numbers.number_for(code)
-        if existing is not None:
-            return MyNumberIssued(code, existing)
+        if current is not None:
+            return MyNumberIssued(code, current)
         if not uow.issued_codes.was_issued(code):
             raise Conflict("resident_code", f"{code} was never issued by the national node")
     else:
-        assert request.replaces is not None  # the catalogue guarantees it for LEAK
-        uow.issued_numbers.retire(request.replaces)
+        if current is None or current != request.replaces:
+            raise Conflict("replaces", f"{request.replaces} is not the current number of {code}")
+        uow.issued_numbers.retire(current)
     start = 0 if request.reason is MyNumberReason.INITIAL else 1
     for counter in range(start, start + MAX_REDRAWS):
         candidate = deriver.number(code, counter)
         if uow.issued_numbers.add_if_new(candidate, code, request.reason.value, clock.now()):
             return MyNumberIssued(code, candidate)
+        # A concurrent request for this code (a retry) may have designated a number while this
+        # insert waited for it; answer with that one rather than give the code a second number.
+        designated = uow.issued_numbers.number_for(code)
+        if designated is not None:
+            return MyNumberIssued(code, designated)
     raise Conflict("resident_code", f"no unused number could be derived for {code}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from alembic import context
+from sqlalchemy import text
 
 from jukinet.adapters.storage.tables import METADATA
 
@@ -12,6 +13,9 @@ def run() -> None:
     engine = config.attributes["engine"]
     role = config.attributes["role"]
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Processes starting together migrate one after the other, per schema.
+            connection.execute(text("SELECT pg_advisory_xact_lock(hashtext(current_schema()))"))
         context.configure(
             connection=connection,
             target_metadata=METADATA[role],

@@ -1,0 +1,3 @@
+from jukinet.cli.main import main
+
+main()
