@@ -29,7 +29,7 @@ from jukinet.adapters.network.servers import BackgroundServer, TlsFiles
 from jukinet.adapters.network.tls import client_ssl_context
 from jukinet.adapters.network.transports import AsgiBridge, EnvelopePoster, in_process_endpoint
 from jukinet.adapters.storage import migrations
-from jukinet.adapters.storage.engines import StoreLocation, location_for, make_engine
+from jukinet.adapters.storage.engines import StoreLocation, make_engine
 from jukinet.adapters.storage.messaging import OutboxReader, RefusalLog
 from jukinet.adapters.storage.operators import SqlOperatorTokens
 from jukinet.adapters.storage.tables import METADATA
@@ -201,7 +201,7 @@ def open_node(node_id: str, settings: Settings, clock: Clock | None = None) -> N
     return build_node(
         entry,
         directory=directory,
-        store=location_for(settings.database_url, node_id, settings.schema_prefix),
+        store=settings.store(node_id),
         signer=NodeSigner.from_files(node_id, key),
         verifier=CertificateVerifier(ca_pem),
         poster=EnvelopePoster.https(context),
@@ -300,7 +300,7 @@ class Deployment:
             node = build_node(
                 entry,
                 directory=directory,
-                store=location_for(settings.database_url, entry.id, settings.schema_prefix),
+                store=settings.store(entry.id),
                 signer=NodeSigner.from_files(entry.id, key),
                 verifier=CertificateVerifier(ca_pem),
                 poster=poster,

@@ -6,6 +6,7 @@
 | ``JUKINET_DATABASE_URL`` | SQLite folder/file or PostgreSQL URL (one schema per node) | ``sqlite:///$JUKINET_HOME/db`` |
 | ``JUKINET_SCHEMA_PREFIX`` | prefix of the PostgreSQL schemas (lets test runs share a server) | empty |
 | ``JUKINET_MAX_SKEW_SECONDS`` | how old (or early) an envelope may be | ``300`` |
+| ``JUKINET_SQLITE_SYNCHRONOUS`` | SQLite durability: ``FULL`` survives power loss, ``NORMAL`` only a crash of the process | ``FULL`` |
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+
+from jukinet.adapters.storage.engines import StoreLocation, location_for
 
 
 class SettingsError(Exception):
@@ -27,6 +30,7 @@ class Settings:
     database_url: str
     schema_prefix: str = ""
     max_skew: timedelta = timedelta(minutes=5)
+    sqlite_synchronous: str = "FULL"
 
     @property
     def pki_dir(self) -> Path:
@@ -53,4 +57,9 @@ class Settings:
             database_url=environ.get("JUKINET_DATABASE_URL") or f"sqlite:///{base / 'db'}",
             schema_prefix=environ.get("JUKINET_SCHEMA_PREFIX", ""),
             max_skew=timedelta(seconds=int(skew)),
+            sqlite_synchronous=environ.get("JUKINET_SQLITE_SYNCHRONOUS", "FULL").upper(),
         )
+
+    def store(self, node_id: str) -> StoreLocation:
+        """Where ``node_id`` keeps its tables under this deployment's database URL."""
+        return location_for(self.database_url, node_id, self.schema_prefix, self.sqlite_synchronous)

@@ -214,6 +214,12 @@ class IssuedMyNumbers(Protocol):
 
     def retire(self, my_number: str) -> None: ...
 
+    def was_retired(self, my_number: str, resident_code: str) -> bool: ...
+
+    def designate(self, my_number: str, resident_code: str) -> None:
+        """The person holding ``my_number`` now has ``resident_code``."""
+        ...
+
 
 class NationalUnitOfWork(IdentityStoreUnitOfWork, Protocol):
     issued_codes: IssuedCodes

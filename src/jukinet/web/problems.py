@@ -13,6 +13,7 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from jukinet.domain.errors import (
     CodesExhausted,
@@ -92,10 +93,18 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def request_invalid(_: Request, error: RequestValidationError) -> JSONResponse:
         first = error.errors()[0] if error.errors() else {}
-        field = ".".join(str(p) for p in first.get("loc", ())[1:]) or "body"
+        # For JSON that does not parse, the location ends with a character offset, not a name.
+        names = [str(p) for p in first.get("loc", ())[1:] if not isinstance(p, int)]
+        field = ".".join(names) or "body"
         return problem(
             422, "invalid-value", field=field, detail=first.get("msg", "invalid request")
         )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, error: StarletteHTTPException) -> JSONResponse:
+        response = problem(error.status_code, str(error.detail))
+        response.headers.update(error.headers or {})
+        return response
 
     @app.exception_handler(Exception)
     async def unexpected(_: Request, error: Exception) -> JSONResponse:

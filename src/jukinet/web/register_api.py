@@ -5,7 +5,6 @@ the operator's id is written into the change history. Bodies are the forms the u
 read; errors come back as problem+json naming the field.
 """
 
-
 from collections.abc import Callable
 from typing import Annotated, Any
 

@@ -6,6 +6,7 @@ version of kind "correction"; a household change is local and sends nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
@@ -20,6 +21,12 @@ CHIYODA = "131016"
 OLD_ADDRESS = "東京都千代田区丸の内一丁目1番1号"
 NEW_ADDRESS = "東京都千代田区神田神保町二丁目2番地"
 CLERK = "clerk-ito"
+
+
+@pytest.fixture
+def country(make_deployment: Callable[..., Deployment]) -> Deployment:
+    """千代田区 alone, with its prefecture and the national node: all these tests need."""
+    return make_deployment((CHIYODA,))
 
 
 def record_person(node: Node, **items: object) -> Resident:

@@ -398,11 +398,6 @@ def test_a_bad_request_is_answered_with_a_problem_naming_the_field_and_writes_no
     assert everything_written(chiyoda.node) == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="web/problems.py names the field from the validation error's location, which for "
-    "malformed JSON is ('body', <character offset>): the problem says field '16', not 'body'",
-)
 def test_a_body_that_is_not_json_at_all_is_refused_as_the_body(chiyoda: Counter) -> None:
     before = everything_written(chiyoda.node)
 

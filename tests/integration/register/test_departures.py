@@ -6,6 +6,7 @@ removal reaches the prefecture and national nodes as the identity information as
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -20,6 +21,12 @@ CHIYODA = "131016"
 CHIYODA_ADDRESS = "東京都千代田区丸の内一丁目1番1号"
 KITA_ADDRESS = "大阪府大阪市北区梅田一丁目1番1号"
 CLERK = "clerk-suzuki"
+
+
+@pytest.fixture
+def country(make_deployment: Callable[..., Deployment]) -> Deployment:
+    """千代田区 alone, with its prefecture and the national node: all these tests need."""
+    return make_deployment((CHIYODA,))
 
 
 def record_person(node: Node, **items: object) -> Resident:

@@ -86,11 +86,17 @@ class EnvelopePoster:
 
 
 def _problem(response: httpx.Response) -> tuple[str, str]:
+    """The peer's problem+json as (reason, detail): a protocol refusal's ``reason``, or a
+    domain error's kind (``title``) with the field it named."""
     try:
         data: Mapping[str, Any] = response.json()
-        return str(data.get("reason", response.status_code)), str(data.get("detail", ""))
     except ValueError:
         return str(response.status_code), response.text[:200]
+    reason = str(data.get("reason") or data.get("title") or response.status_code)
+    detail = str(data.get("detail", ""))
+    if data.get("field"):
+        detail = f"{data['field']}: {detail}"
+    return reason, detail
 
 
 def in_process_endpoint(node_id: str) -> str:

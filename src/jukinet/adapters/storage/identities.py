@@ -11,8 +11,9 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import MetaData, select, tuple_
+from sqlalchemy import MetaData, Table, select, tuple_
 from sqlalchemy.engine import Connection
 
 from jukinet.adapters.storage.upserts import insert_for
@@ -21,6 +22,36 @@ from jukinet.protocol.canonical import canonical_bytes
 from jukinet.protocol.catalogue import DigestEntry
 
 Version = tuple[str, int, IdentityInfo, str]  # stream, sequence, identity, message id
+
+_CURRENT_FROM_VERSION = (
+    "stream",
+    "sequence",
+    "municipality_code",
+    "resident_code",
+    "my_number",
+    "status",
+    "content",
+    "digest",
+)
+_UPSERTS: dict[tuple[str, Table], Any] = {}
+
+
+def _newer_wins(connection: Connection, current: Table) -> Any:
+    """``INSERT … ON CONFLICT (stream) DO UPDATE … WHERE`` the incoming sequence is newer.
+
+    Built once per dialect and table: building it (its ``excluded`` alias above all) costs
+    more than running it for one row.
+    """
+    key = (connection.dialect.name, current)
+    if key not in _UPSERTS:
+        statement = insert_for(connection, current)
+        excluded = statement.excluded
+        _UPSERTS[key] = statement.on_conflict_do_update(
+            index_elements=["stream"],
+            set_={name: excluded[name] for name in (*_CURRENT_FROM_VERSION[1:], "updated_at")},
+            where=excluded.sequence > current.c.sequence,
+        )
+    return _UPSERTS[key]
 
 
 class SqlIdentityHistory:
@@ -76,27 +107,10 @@ class SqlIdentityHistory:
             if kept is None or int(row["sequence"]) > int(kept["sequence"]):  # type: ignore[call-overload]
                 newest[row["stream"]] = row
         values = [
-            {
-                "stream": r["stream"],
-                "sequence": r["sequence"],
-                "municipality_code": r["municipality_code"],
-                "resident_code": r["resident_code"],
-                "my_number": r["my_number"],
-                "status": r["status"],
-                "content": r["content"],
-                "digest": r["digest"],
-                "updated_at": at,
-            }
+            {**{name: r[name] for name in _CURRENT_FROM_VERSION}, "updated_at": at}
             for r in newest.values()
         ]
-        statement = insert_for(self._connection, self._current)
-        excluded = statement.excluded
-        statement = statement.on_conflict_do_update(
-            index_elements=["stream"],
-            set_={name: excluded[name] for name in values[0] if name != "stream"},
-            where=excluded.sequence > self._current.c.sequence,
-        )
-        self._connection.execute(statement, values)
+        self._connection.execute(_newer_wins(self._connection, self._current), values)
 
     def latest(self, municipality_code: str) -> list[DigestEntry]:
         c = self._current

@@ -70,6 +70,19 @@ class SqlIssuedMyNumbers:
         )
         return self._connection.execute(statement).rowcount == 1
 
+    def was_retired(self, my_number: str, resident_code: str) -> bool:
+        t = self._table
+        query = select(t.c.my_number).where(
+            t.c.my_number == my_number, t.c.resident_code == resident_code, t.c.retired.is_(True)
+        )
+        return self._connection.execute(query).first() is not None
+
+    def designate(self, my_number: str, resident_code: str) -> None:
+        t = self._table
+        self._connection.execute(
+            update(t).where(t.c.my_number == my_number).values(resident_code=resident_code)
+        )
+
     def retire(self, my_number: str) -> None:
         t = self._table
         self._connection.execute(update(t).where(t.c.my_number == my_number).values(retired=True))

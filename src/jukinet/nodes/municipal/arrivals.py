@@ -26,7 +26,7 @@ from jukinet.domain.residents import (
 from jukinet.nodes.municipal.codes import CodeSupply
 from jukinet.nodes.municipal.forms import Form, HouseholdChoice
 from jukinet.nodes.municipal.notices import record_change
-from jukinet.nodes.ports import MunicipalUnitOfWork
+from jukinet.nodes.ports import MunicipalUnitOfWork, PeerRejected
 
 ARRIVAL_REASONS = (
     ChangeReason.ARRIVAL_FROM_ABROAD,
@@ -183,7 +183,10 @@ def record_arrival(data: object, operator: str, supply: CodeSupply) -> Resident:
         )
     previous_code = form.optional_resident_code("previous_resident_code")
     _check_household(supply, new)
-    codes = supply.new_identity(previous_code)
+    try:
+        codes = supply.new_identity(previous_code)
+    except PeerRejected as refusal:  # the national node does not know the code
+        raise InvalidValue("previous_resident_code", refusal.detail) from None
     with supply.unit_of_work() as uow:
         resident = _create(uow, supply, new, codes, reason)
         uow.commit()

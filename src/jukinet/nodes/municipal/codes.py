@@ -72,9 +72,19 @@ class CodeSupply:
         return issued.my_number
 
     def new_identity(self, previous_code: str | None = None) -> tuple[str, str]:
-        """A code and number for a person: their previous code kept, or a new one reserved."""
-        code = previous_code or self.reserve_code()
-        return code, self.my_number_for(code)
+        """A code and number for a person: their previous code kept, or a new one reserved.
+
+        Someone who lived here before keeps the number of their old record; anyone else's
+        number comes from the national node, which knows it by their code.
+        """
+        if previous_code is None:
+            code = self.reserve_code()
+            return code, self.my_number_for(code)
+        with self.unit_of_work() as uow:
+            earlier = uow.residents.any_by_code(previous_code)
+        if earlier is not None and earlier.my_number is not None:
+            return previous_code, earlier.my_number
+        return previous_code, self.my_number_for(previous_code)
 
 
 def change_resident_code(

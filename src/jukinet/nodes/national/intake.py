@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from jukinet.nodes.intake import store_updates
-from jukinet.nodes.national.issuance import grant_codes, issue_my_number
+from jukinet.nodes.national.issuance import follow_code_changes, grant_codes, issue_my_number
 from jukinet.nodes.national.numbering import MyNumberDeriver
 from jukinet.nodes.ports import Clock, NationalUnitOfWork
 from jukinet.protocol.catalogue import (
@@ -37,7 +37,8 @@ class StoreIdentityUpdates:
         envelope: Envelope,
         bodies: tuple[IdentityUpdate, ...],
     ) -> DeliveryReceipt:
-        receipt, _ = store_updates(uow, sender, envelope, bodies, self.clock.now(), _everyone)
+        receipt, fresh = store_updates(uow, sender, envelope, bodies, self.clock.now(), _everyone)
+        follow_code_changes(uow, (update for _, update in fresh))
         return receipt
 
 

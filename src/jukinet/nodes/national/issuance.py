@@ -7,8 +7,9 @@ reused" true across the life of the system: a candidate already in the table is 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
+from jukinet.domain.changes import ChangeReason
 from jukinet.domain.codes import ResidentCode
 from jukinet.domain.errors import Conflict
 from jukinet.nodes.national.numbering import MyNumberDeriver
@@ -16,6 +17,7 @@ from jukinet.nodes.ports import Clock, NationalUnitOfWork
 from jukinet.protocol.catalogue import (
     CodePoolGrant,
     CodePoolRequest,
+    IdentityUpdate,
     MyNumberIssued,
     MyNumberReason,
     MyNumberRequest,
@@ -45,6 +47,15 @@ def grant_codes(
     raise Conflict("count", "could not draw enough unused codes; the code space is too full")
 
 
+def follow_code_changes(uow: NationalUnitOfWork, updates: Iterable[IdentityUpdate]) -> None:
+    """A 住民票コード change keeps the 個人番号 (番号法: it changes only after a leak), so the
+    national node re-designates the number to the new code when it learns of the change."""
+    for update in updates:
+        identity = update.identity
+        if identity.reason is ChangeReason.RESIDENT_CODE_CHANGE and identity.my_number:
+            uow.issued_numbers.designate(identity.my_number, identity.resident_code)
+
+
 def issue_my_number(
     uow: NationalUnitOfWork, request: MyNumberRequest, deriver: MyNumberDeriver, clock: Clock
 ) -> MyNumberIssued:
@@ -52,7 +63,8 @@ def issue_my_number(
 
     An initial request for a code that already has a number returns that number, so a retried
     request is harmless. A leak request retires the old number and generates a new one; it must
-    name the code's current number. Raises ``Conflict`` on ``resident_code`` for a code the
+    name the code's current number (or, when retried, the number it already replaced). A
+    number follows its person through a change of 住民票コード (see ``follow_code_changes``). Raises ``Conflict`` on ``resident_code`` for a code the
     national node never issued, and on ``replaces`` for a number that is not the code's.
     """
     code = request.resident_code
@@ -63,6 +75,9 @@ def issue_my_number(
         if not uow.issued_codes.was_issued(code):
             raise Conflict("resident_code", f"{code} was never issued by the national node")
     else:
+        assert request.replaces is not None  # the catalogue guarantees it for LEAK
+        if current is not None and uow.issued_numbers.was_retired(request.replaces, code):
+            return MyNumberIssued(code, current)  # a retry whose first answer was lost
         if current is None or current != request.replaces:
             raise Conflict("replaces", f"{request.replaces} is not the current number of {code}")
         uow.issued_numbers.retire(current)
