@@ -11,7 +11,7 @@ from __future__ import annotations
 import secrets
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -227,7 +227,7 @@ def plan_country(
     """National node, one multi-tenant prefecture node, one node per municipality."""
     codes = [municipality(c).code.value for c in municipality_codes]
     prefectures = tuple(sorted({c[:2] for c in codes}))
-    port = (lambda i: None) if first_port is None else (lambda i: first_port + i)  # noqa: E731
+    port = (lambda i: None) if first_port is None else (lambda i: first_port + i)
     plans = [
         NodePlan(NATIONAL_ID, Role.NATIONAL, port=port(0)),
         NodePlan(PREFECTURE_ID, Role.PREFECTURE, prefectures=prefectures, port=port(1)),

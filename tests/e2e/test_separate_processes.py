@@ -19,11 +19,11 @@ from pathlib import Path
 import httpx
 import pytest
 from sqlalchemy import create_engine
+from tests.conftest import database_url, on_postgresql
 
 from jukinet.adapters.network.servers import free_ports
 from jukinet.adapters.network.tls import client_ssl_context
 from jukinet.adapters.storage.engines import drop_schema
-from tests.conftest import database_url, on_postgresql
 
 JUKINET = [sys.executable, "-m", "jukinet.cli"]
 CHIYODA, OSAKA_KITA = "131016", "271276"
@@ -116,7 +116,8 @@ def test_separate_processes_over_mutual_tls_carry_a_move_between_prefectures(
     osaka = f"https://127.0.0.1:{first_port + 3}"
     token_out = _run(env, "operator", "token", "--code", CHIYODA, "clerk-001")
     token_in = _run(env, "operator", "token", "--code", OSAKA_KITA, "clerk-101")
-    assert token_out.returncode == 0 and token_in.returncode == 0, token_out.stderr
+    assert token_out.returncode == 0, token_out.stderr
+    assert token_in.returncode == 0, token_in.stderr
     terminal = _client(home, "terminal-window-1")
     for port in range(first_port, first_port + 4):
         _wait_for(terminal, f"https://127.0.0.1:{port}/health")
@@ -178,7 +179,8 @@ def test_separate_processes_over_mutual_tls_carry_a_move_between_prefectures(
     while (verified := _run(env, "verify")).returncode != 0 and time.monotonic() < deadline:
         time.sleep(0.5)
     assert verified.returncode == 0, verified.stdout + verified.stderr
-    assert "consistent" in verified.stdout and "differs" not in verified.stdout
+    assert "consistent" in verified.stdout
+    assert "differs" not in verified.stdout
 
     # A client without a certificate from the deployment CA does not get past the handshake.
     stranger = httpx.Client(

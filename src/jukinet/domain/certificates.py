@@ -13,8 +13,8 @@ from datetime import date
 from jukinet.domain.codes import LocalGovernmentCode, MyNumber, ResidentCode
 from jukinet.domain.dates import parse_date
 from jukinet.domain.errors import InvalidValue
-from jukinet.domain.identity import Sex
-from jukinet.domain.residents import NAME_LIMIT, RegisteredDomicile, address_text
+from jukinet.domain.identity import NAME_LIMIT, Sex
+from jukinet.domain.residents import RegisteredDomicile, address_text
 from jukinet.domain.text import clean_text
 
 MOVE_IN_DEADLINE_DAYS = 14  # 住基法22条: notify within 14 days of moving in

@@ -42,7 +42,7 @@ class Body(Protocol):
     def to_body(self) -> dict[str, Any]: ...
 
 
-B = TypeVar("B", bound=Body)
+T = TypeVar("T")
 
 
 def _require(body: Mapping[str, Any], name: str, kind: type | tuple[type, ...]) -> Any:
@@ -62,7 +62,7 @@ def _code(kind: Any, body: Mapping[str, Any], name: str) -> str:
         raise MalformedEnvelope(f"{error.field}: {error.problem}") from error
 
 
-def _domain(name: str, build: Callable[[], B]) -> B:
+def _domain(name: str, build: Callable[[], T]) -> T:
     try:
         return build()
     except DomainError as error:

@@ -66,7 +66,7 @@ class Message:
         where = f"messages[{index}]"
         if not isinstance(data, dict):
             raise MalformedEnvelope(f"{where}: expected an object")
-        values = {}
+        values: dict[str, Any] = {}
         for name, kind in (
             ("id", str),
             ("type", str),

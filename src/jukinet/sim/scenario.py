@@ -13,7 +13,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import func, select
 
@@ -21,6 +21,7 @@ from jukinet.bootstrap import Deployment, Node
 from jukinet.domain.identity import Sex
 from jukinet.domain.residents import Resident
 from jukinet.nodes.municipal import amendments, arrivals, codes, departures
+from jukinet.nodes.municipal.codes import CodeSupply
 from jukinet.sim.addresses import draw_address
 from jukinet.sim.foreign_residents import draw_foreign_resident
 from jukinet.sim.names import draw_name, draw_name_in_family, family_of
@@ -84,8 +85,8 @@ class Story:
         self.people: list[Person] = []
         self.log = StoryLog()
 
-    def _supply(self, code: str) -> Any:
-        return self.country.municipality(code).supply
+    def _supply(self, code: str) -> CodeSupply:
+        return _supply_of(self.country.municipality(code))
 
     def _remember(self, resident: Resident) -> Person:
         person = Person(
@@ -117,7 +118,9 @@ class Story:
                     if head_id is not None:
                         extra["household"] = {"household_id": head_id, "relationship": relationship}
                     resident = arrivals.record_arrival(
-                        _form(person, household.address.text, began, **extra), OPERATOR, node.supply
+                        _form(person, household.address.text, began, **extra),
+                        OPERATOR,
+                        _supply_of(node),
                     )
                     head_id = head_id or resident.household_id
                     self._remember(resident)
@@ -159,7 +162,7 @@ class Story:
         mother = self._pick(
             lambda p: p.sex is Sex.FEMALE and 20 <= self._age(p) <= 44 and not p.family.isascii()
         )
-        sex = self.rng.choice(("male", "female"))
+        sex: Literal["male", "female"] = self.rng.choice(("male", "female"))
         name = draw_name_in_family(self.rng, sex, family_of(mother.family, mother.family_kana))
         born = self.today - timedelta(days=self.rng.randint(1, 13))
         baby = arrivals.record_birth(
@@ -299,7 +302,7 @@ class Story:
                 },
             },
             OPERATOR,
-            node.supply,
+            _supply_of(node),
         )
         self._remember(resident)
         self.log.note("外国人住民の記載", f"{foreigner.name} ({foreigner.nationality}) in {code}")
@@ -361,6 +364,12 @@ class Story:
         person = self._pick()
         codes.change_my_number(person.code, self.today, OPERATOR, self._supply(person.municipality))
         self.log.note("個人番号変更", f"new number for {person.code} after a reported leak")
+
+
+def _supply_of(node: Node) -> CodeSupply:
+    if node.supply is None:
+        raise ValueError(f"{node.entry.id} is not a municipality node")
+    return node.supply
 
 
 def _people(count: int) -> str:

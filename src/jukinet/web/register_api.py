@@ -118,6 +118,7 @@ def router(supply: CodeSupply, tokens: SqlOperatorTokens) -> APIRouter:
     @api.get("/residents/{resident_code}", summary="A record, its household and history")
     async def resident(resident_code: str, who: Operator) -> dict[str, Any]:
         read = Form({"resident_code": resident_code}, supply.clock.today())
-        return await run(resident_view, read.resident_code(), supply.unit_of_work)
+        view: dict[str, Any] = await run(resident_view, read.resident_code(), supply.unit_of_work)
+        return view
 
     return api

@@ -27,7 +27,6 @@ Errors::
 """
 
 # Errors name the situation (STYLE.md), not "...Error".
-# ruff: noqa: N818
 
 from __future__ import annotations
 

@@ -9,7 +9,6 @@ so a directory edited by hand, or signed by another deployment's CA, never route
 """
 
 # DirectoryTampered names the situation (STYLE.md), not "...Error".
-# ruff: noqa: N818
 
 from __future__ import annotations
 

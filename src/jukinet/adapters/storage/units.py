@@ -56,7 +56,8 @@ class SqlUnitOfWork:
         error: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        assert self._connection is not None and self._transaction is not None
+        assert self._connection is not None
+        assert self._transaction is not None
         if self._transaction.is_active:
             self._transaction.rollback()
         self._connection.close()

@@ -79,7 +79,7 @@ class Form:
         if value is None and default is not None:
             return default
         try:
-            return kind(value)
+            return kind(str(value))
         except ValueError:
             allowed = ", ".join(member.value for member in kind)
             raise InvalidValue(self._name(key), f"{value!r} is not one of: {allowed}") from None
