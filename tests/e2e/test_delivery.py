@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterator, MutableMapping
 from contextlib import contextmanager
 from typing import Any
 
-import httpx
 import pytest
 import structlog
 from sqlalchemy import delete, func, select, update
@@ -176,10 +175,9 @@ def unreachable(country: Deployment, node: Node) -> Iterator[None]:
 
 
 def serve_like_a_real_server(country: Deployment, node: Node) -> None:
-    """Mount ``node`` so that an exception in it is answered 500, as uvicorn does, instead of
-    being raised into the sender's relay (see the strict xfail at the end of this module)."""
+    """Mount ``node`` again (the bridge answers a crash with 500, as uvicorn does)."""
     assert country.bridge is not None
-    country.bridge._apps[host(node)] = httpx.ASGITransport(app=node.app, raise_app_exceptions=False)
+    country.bridge.mount(host(node), node.app)
 
 
 class Crash(Exception):
@@ -450,16 +448,9 @@ def test_the_consistency_check_names_the_resident_and_the_holder_that_lags(
     assert "resend" in discrepancy.advice
 
 
-# --- known defects: strict xfails, so that the fix makes them pass and the marker goes ------------
+# --- in-process mode behaves like the network ------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=Crash,
-    reason="transports.AsgiBridge mounts httpx.ASGITransport with raise_app_exceptions=True: "
-    "a receiving node's crash is raised inside the sender's relay instead of being answered "
-    "500 (PeerUnavailable) as it is over HTTPS",
-)
 def test_in_process_a_receiver_that_crashes_looks_unavailable_to_the_sender(
     country: Deployment,
 ) -> None:

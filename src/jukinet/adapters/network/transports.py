@@ -33,7 +33,8 @@ class AsgiBridge(httpx.BaseTransport):
         self._portal = self._portal_cm.__enter__()
 
     def mount(self, host: str, app: Any) -> None:
-        self._apps[host] = httpx.ASGITransport(app=app)
+        # A crash in the receiving node becomes a 500 answer, as it would over the network.
+        self._apps[host] = httpx.ASGITransport(app=app, raise_app_exceptions=False)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         transport = self._apps.get(request.url.host)
