@@ -162,7 +162,8 @@ class Addresses:
 def move(person: Person, addresses: Addresses) -> None:
     """(b): one 転居 through the register use case."""
     code = person.node.entry.municipality_code
-    assert code is not None and person.node.supply is not None
+    assert code is not None
+    assert person.node.supply is not None
     address = addresses.other_than(code, person.address)
     form = {
         "resident_code": person.resident_code,

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pytest
 
 from jukinet.bootstrap import Deployment, Node
+from jukinet.domain.errors import InvalidValue
 from jukinet.domain.identity import IdentityInfo
 from jukinet.domain.residents import Relationship, Resident
 from jukinet.nodes.municipal import amendments, arrivals
@@ -266,6 +267,53 @@ def test_a_name_change_records_the_new_name_with_furigana_and_former_surname(
         "correction",
         "2026-11-03",
     )
+
+
+def test_a_name_change_keeps_the_parts_left_out_of_the_form(country: Deployment) -> None:
+    chiyoda = country.municipality(CHIYODA)
+    bride = record_person(chiyoda, given_name="美咲", given_name_kana="みさき", sex="female")
+
+    amendments.change_name(
+        {
+            "resident_code": bride.resident_code,
+            "family_name": "山﨑",
+            "family_name_kana": "やまさき",
+            "former_surname": "高橋",
+            "changed_on": "2026-11-03",
+        },
+        CLERK,
+        chiyoda.supply,
+    )
+
+    name = current(chiyoda, bride.resident_code).name
+    assert (name.family, name.family_kana, name.given, name.given_kana, name.former_surname) == (
+        "山﨑",
+        "ヤマサキ",
+        "美咲",
+        "ミサキ",
+        "高橋",
+    )
+
+
+def test_a_new_family_name_without_its_furigana_is_refused_and_nothing_changes(
+    country: Deployment,
+) -> None:
+    chiyoda = country.municipality(CHIYODA)
+    bride = record_person(chiyoda, given_name="美咲", sex="female")
+
+    with pytest.raises(InvalidValue) as refused:
+        amendments.change_name(
+            {
+                "resident_code": bride.resident_code,
+                "family_name": "山﨑",
+                "changed_on": "2026-11-03",
+            },
+            CLERK,
+            chiyoda.supply,
+        )
+
+    assert refused.value.field == "family_name_kana"
+    assert current(chiyoda, bride.resident_code).name == bride.name
 
 
 @pytest.mark.parametrize(

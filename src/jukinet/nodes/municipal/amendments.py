@@ -161,15 +161,23 @@ def leave_household(
 
 
 def change_name(data: object, operator: str, supply: CodeSupply) -> Resident:
-    """氏名変更 (marriage, adoption, a court's permission …), with furigana, 旧氏 and 通称."""
+    """氏名変更 (marriage, adoption, a court's permission …), with furigana, 旧氏 and 通称.
+
+    Parts of the name left out of the form keep their recorded value. A changed family or
+    given name needs its own furigana in the same form (an empty string if not known): the
+    old reading belongs to the old name.
+    """
     today = supply.clock.today()
     form = Form(data, today)
     resident_code = form.resident_code()
-    name = form.person_name()
     changed_on = form.past("changed_on")
     notified_on = form.past_or("notified_on", today)
     with supply.unit_of_work() as uow:
         resident = active_resident(uow, resident_code)
+        name = form.person_name(current=resident.name)
+        for part, kana in (("family", "family_name_kana"), ("given", "given_name_kana")):
+            if getattr(name, part) != getattr(resident.name, part) and kana not in form.data:
+                raise InvalidValue(kana, f"give the furigana of the new {part} name ('' if unknown)")
         if name == resident.name:
             raise Conflict("family_name", "the new name is the same as the recorded one")
         before = snapshot(resident)
