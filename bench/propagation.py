@@ -43,7 +43,6 @@ import shutil
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -72,6 +71,8 @@ DEFAULT_POSTGRESQL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 OPERATOR = "bench"
 RATE_SECONDS = 4.0  # each of (a) and (b), after a warm-up of a quarter of that
 ADDRESSES_PER_MUNICIPALITY = 64
+TICK = 0.01  # the paced load commits what is due every 10 ms
+PACED_SHARE = 0.95  # a latency counts only if the load reached this share of the asked rate
 TARGETS = {
     "postgresql": {"change_to_insert": 0.6, "drain_per_second": 5_000, "latency_p99_ms": 2_000},
     "sqlite": {"latency_p99_ms": 2_000},
@@ -216,24 +217,38 @@ def insert_step(node: Node) -> Callable[[int], None]:
 # -- (c): draining a backlog through the relays -------------------------------------------------
 
 
-def make_backlog(people: list[Person], count: int, addresses: Addresses) -> float:
-    """``count`` moves, one thread per municipality as their clerks would; returns seconds."""
-    by_node: dict[str, list[Person]] = {}
+def make_backlog(settings: Settings, people: list[Person], count: int) -> float:
+    """``count`` moves, shared by the municipalities, each running its clerks' work in a process
+    of its own (one process per core); returns the seconds it took."""
+    by_node: dict[str, list[tuple[str, str]]] = {}
     for person in people:
-        by_node.setdefault(person.node.entry.id, []).append(person)
+        by_node.setdefault(person.node.entry.id, []).append((person.resident_code, person.address))
     share = count // len(by_node)
-
-    def work(residents: list[Person]) -> None:
-        for i in range(share):
-            move(residents[i % len(residents)], addresses)
-
     start = time.perf_counter()
-    threads = [threading.Thread(target=work, args=(r,)) for r in by_node.values()]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    with processes(os.cpu_count() or 1) as pool:
+        jobs = [
+            pool.submit(moves_at, settings, node_id, residents, share, seed)
+            for seed, (node_id, residents) in enumerate(by_node.items())
+        ]
+        for job in jobs:
+            job.result()
     return time.perf_counter() - start
+
+
+def moves_at(
+    settings: Settings, node_id: str, residents: list[tuple[str, str]], count: int, seed: int
+) -> None:
+    node = open_node(node_id, settings)
+    people = [Person(node, code, address) for code, address in residents]
+    addresses = Addresses(random.Random(seed))
+    for i in range(count):
+        move(people[i % len(people)], addresses)
+    node.engine.dispose()
+
+
+def processes(workers: int) -> ProcessPoolExecutor:
+    """Worker processes started afresh (not forked from this one, which runs threads)."""
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
 
 
 def versions_held(node: Node) -> int:
@@ -322,7 +337,8 @@ def paced_load(
             batch.setdefault(stream.node_id, []).append(stream)
         for node_id, moved in batch.items():
             committed += emit_updates(nodes[node_id], moved, addresses)
-        time.sleep(max(0.0, start + len(committed) / per_second - time.perf_counter()))
+        next_due = start + len(committed) / per_second
+        time.sleep(max(0.0, next_due - time.perf_counter(), TICK))
     elapsed = time.perf_counter() - start
     for node in nodes.values():
         node.engine.dispose()
@@ -365,8 +381,7 @@ def emit_updates(node: Node, streams: list[Stream], addresses: Addresses) -> lis
 def run_paced_load(
     settings: Settings, streams: list[Stream], per_second: float, seconds: float
 ) -> tuple[list[Committed], float]:
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+    with processes(1) as pool:
         return pool.submit(paced_load, settings, streams, per_second, seconds, 7).result()
 
 
@@ -429,7 +444,7 @@ def run(database: str, options: argparse.Namespace) -> dict[str, Any]:
 
         step(f"(c) making a backlog of {options.backlog} moves", database)
         held = versions_held(deployment.national)
-        made = make_backlog(people, options.backlog, addresses)
+        made = make_backlog(deployment.settings, people, options.backlog)
         updates = options.backlog // len(MUNICIPALITIES) * len(MUNICIPALITIES)
         step("(c) draining it through the relays", database)
         results["drain"] = drain(deployment, held, updates)
@@ -457,11 +472,18 @@ def verdicts(database: str, results: dict[str, Any]) -> dict[str, Any]:
         "drain_per_second": results["drain"]["per_second"],
         "latency_p99_ms": results["latency"]["p99_ms"],
     }
-    out = {}
+    paced = (
+        results["latency"]["achieved_per_second"]
+        >= PACED_SHARE * results["parameters"]["paced_rate"]
+    )
+    out: dict[str, Any] = {}
     for name, target in TARGETS[database].items():
-        below = name == "latency_p99_ms"
-        met = figures[name] < target if below else figures[name] >= target
-        out[name] = {"target": target, "value": figures[name], "met": met}
+        value = figures[name]
+        if name == "latency_p99_ms":  # only meaningful if the load reached the asked rate
+            out[name] = {"target": target, "value": value, "met": value < target and paced}
+            out[name]["load_reached_rate"] = paced
+        else:
+            out[name] = {"target": target, "value": value, "met": value >= target}
     return out
 
 
@@ -526,6 +548,8 @@ def table(runs: list[dict[str, Any]]) -> str:
     for r in runs:
         for name, verdict in r["targets"].items():
             mark = "met" if verdict["met"] else "MISSED"
+            if verdict.get("load_reached_rate") is False:
+                mark += " (the paced load fell short of the asked rate)"
             value, target = _number(verdict["value"]), _number(verdict["target"])
             lines.append(f"target {r['database']} {name}: {value} vs {target} — {mark}")
     return "\n".join(lines)

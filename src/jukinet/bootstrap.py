@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -93,6 +94,7 @@ class Node:
     _app: Any = None
 
     def unit_of_work(self) -> Any:
+        """A new unit of work on this node's store (its type depends on the node's role)."""
         return UNITS[self.entry.role](self.engine, self.metadata, self.clock.now)
 
     @property
@@ -150,6 +152,18 @@ def build_node(
     peer = SignedPeer(entry.id, directory, poster, signer, verifier, clock)
     outbox = OutboxReader(engine, metadata)
     refusals = RefusalLog(engine, metadata)
+    units = partial(UNITS[entry.role], engine, metadata, clock.now)
+    receiver = Receiver(
+        me=entry.id,
+        directory=directory,
+        verifier=verifier,
+        signer=signer,
+        clock=clock,
+        unit_of_work=units,
+        refusals=refusals,
+        handlers=_handlers(entry, clock, settings.secrets_dir),
+        max_skew=settings.max_skew,
+    )
     node = Node(
         entry,
         engine,
@@ -157,21 +171,10 @@ def build_node(
         clock,
         directory,
         peer,
-        receiver=None,  # type: ignore[arg-type]  # set below: it needs node.unit_of_work
-        relay=Relay(outbox, peer),
-        outbox=outbox,
-        refusals=refusals,
-    )
-    node.receiver = Receiver(
-        me=entry.id,
-        directory=directory,
-        verifier=verifier,
-        signer=signer,
-        clock=clock,
-        unit_of_work=node.unit_of_work,
-        refusals=refusals,
-        handlers=_handlers(entry, clock, settings.secrets_dir),
-        max_skew=settings.max_skew,
+        receiver,
+        Relay(outbox, peer),
+        outbox,
+        refusals,
     )
     if entry.role is Role.MUNICIPALITY:
         assert entry.municipality_code is not None

@@ -105,10 +105,17 @@ class IdentityHistory(Protocol):
 
 
 class UnitOfWork(Protocol):
-    """One transaction: nothing is written unless ``commit`` is called."""
+    """One transaction: nothing is written unless ``commit`` is called.
 
-    outbox: Outbox
-    inbox: Inbox
+    Repositories are read-only properties of the unit of work: bound to its transaction, never
+    swapped by a use case.
+    """
+
+    @property
+    def outbox(self) -> Outbox: ...
+
+    @property
+    def inbox(self) -> Inbox: ...
 
     def __enter__(self) -> Self: ...
 
@@ -183,18 +190,30 @@ class Certificates(Protocol):
 
 
 class MunicipalUnitOfWork(UnitOfWork, Protocol):
-    residents: Residents
-    households: Households
-    changes: ChangeLog
-    identities: IdentityHistory
-    code_pool: CodePool
-    certificates: Certificates
+    @property
+    def residents(self) -> Residents: ...
+
+    @property
+    def households(self) -> Households: ...
+
+    @property
+    def changes(self) -> ChangeLog: ...
+
+    @property
+    def identities(self) -> IdentityHistory: ...
+
+    @property
+    def code_pool(self) -> CodePool: ...
+
+    @property
+    def certificates(self) -> Certificates: ...
 
 
 class IdentityStoreUnitOfWork(UnitOfWork, Protocol):
     """The prefecture and national nodes: a store of identity information with its history."""
 
-    identities: IdentityHistory
+    @property
+    def identities(self) -> IdentityHistory: ...
 
 
 class IssuedCodes(Protocol):
@@ -222,5 +241,8 @@ class IssuedMyNumbers(Protocol):
 
 
 class NationalUnitOfWork(IdentityStoreUnitOfWork, Protocol):
-    issued_codes: IssuedCodes
-    issued_numbers: IssuedMyNumbers
+    @property
+    def issued_codes(self) -> IssuedCodes: ...
+
+    @property
+    def issued_numbers(self) -> IssuedMyNumbers: ...
