@@ -60,6 +60,7 @@ def rename(node: Node, resident: Resident, family_name: str) -> None:
     form = {
         "resident_code": resident.resident_code,
         "family_name": family_name,
+        "family_name_kana": "",
         "given_name": resident.name.given,
         "changed_on": "2026-11-20",
     }
