@@ -73,7 +73,7 @@ RATE_SECONDS = 4.0  # each of (a) and (b), after a warm-up of a quarter of that
 ADDRESSES_PER_MUNICIPALITY = 64
 TICK = 0.01  # the paced load commits what is due every 10 ms
 PACED_SHARE = 0.95  # a latency counts only if the load reached this share of the asked rate
-TARGETS = {
+TARGETS: dict[str, dict[str, float]] = {
     "postgresql": {"change_to_insert": 0.6, "drain_per_second": 5_000, "latency_p99_ms": 2_000},
     "sqlite": {"latency_p99_ms": 2_000},
 }
@@ -530,7 +530,7 @@ def write(results: dict[str, Any], out: Path) -> Path:
 
 
 def table(runs: list[dict[str, Any]]) -> str:
-    rows = [
+    rows: list[tuple[str, str, Callable[[dict[str, Any]], float]]] = [
         ("(a) insert, one row per transaction", "/s", lambda r: r["insert"]["per_second"]),
         ("(b) register change (転居)", "/s", lambda r: r["change"]["per_second"]),
         ("    (b) / (a)", "", lambda r: r["ratios"]["change_to_insert"]),
@@ -542,8 +542,8 @@ def table(runs: list[dict[str, Any]]) -> str:
     ]
     header = f"{'':40}" + "".join(f"{r['database']:>14}" for r in runs)
     lines = [header]
-    for label, unit, value in rows:
-        cells = "".join(f"{_number(value(r)):>14}" for r in runs)
+    for label, unit, figure in rows:
+        cells = "".join(f"{_number(figure(r)):>14}" for r in runs)
         lines.append(f"{label:34}{unit:>6}{cells}")
     for r in runs:
         for name, verdict in r["targets"].items():

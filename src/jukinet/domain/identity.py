@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from datetime import date
 from enum import StrEnum
 
@@ -79,13 +79,24 @@ class IdentityInfo:
 
     def to_wire(self) -> dict[str, object]:
         """Plain JSON-able mapping (dates as ISO strings, enums as their values)."""
-        data = asdict(self)
-        data["birth_date"] = self.birth_date.isoformat()
-        data["change_date"] = self.change_date.isoformat()
-        data["sex"] = self.sex.value
-        data["status"] = self.status.value
-        data["reason"] = self.reason.value
-        return data
+        return {
+            "resident_code": self.resident_code,
+            "my_number": self.my_number,
+            "family_name": self.family_name,
+            "given_name": self.given_name,
+            "family_name_kana": self.family_name_kana,
+            "given_name_kana": self.given_name_kana,
+            "former_surname": self.former_surname,
+            "alias": self.alias,
+            "birth_date": self.birth_date.isoformat(),
+            "sex": self.sex.value,
+            "address": self.address,
+            "municipality_code": self.municipality_code,
+            "status": self.status.value,
+            "reason": self.reason.value,
+            "change_date": self.change_date.isoformat(),
+            "previous_resident_code": self.previous_resident_code,
+        }
 
     @classmethod
     def from_wire(cls, data: dict[str, object]) -> IdentityInfo:
@@ -98,9 +109,16 @@ class IdentityInfo:
         return cls(**values)  # type: ignore[arg-type]
 
     def digest(self) -> str:
-        """A stable fingerprint of this version, used by the consistency check."""
-        canonical = json.dumps(self.to_wire(), sort_keys=True, ensure_ascii=False)
-        return hashlib.sha256(canonical.encode()).hexdigest()
+        """A stable fingerprint of this version, used by the consistency check: the SHA-256 of
+        its canonical JSON (sorted keys, no spaces, UTF-8) — the bytes the stores keep."""
+        return content_digest(self.canonical_json())
+
+    def canonical_json(self) -> str:
+        return json.dumps(self.to_wire(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def content_digest(canonical_json: str) -> str:
+    return hashlib.sha256(canonical_json.encode()).hexdigest()
 
 
 IDENTITY_FIELDS: frozenset[str] = frozenset(f.name for f in fields(IdentityInfo))

@@ -26,8 +26,12 @@ def _refuse_floats(value: object) -> None:
             _refuse_floats(item)
 
 
-def canonical_bytes(value: object) -> bytes:
-    _refuse_floats(value)
+def canonical_bytes(value: object, *, check_floats: bool = True) -> bytes:
+    """The canonical encoding of ``value``; ``check_floats=False`` skips the walk that refuses
+    floats, for values known to be free of them (bodies read by :func:`loads`, or checked
+    when they were first encoded)."""
+    if check_floats:
+        _refuse_floats(value)
     return json.dumps(
         value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
     ).encode("utf-8")

@@ -97,7 +97,9 @@ class Envelope:
     signature: str = field(default="")
 
     def signing_bytes(self) -> bytes:
-        return canonical_bytes(self._unsigned())
+        # Bodies were checked for floats when first encoded (the sender's outbox) or read
+        # (``loads`` refuses them), so the walk is not repeated for every signature.
+        return canonical_bytes(self._unsigned(), check_floats=False)
 
     def _unsigned(self) -> dict[str, Any]:
         return {
@@ -112,7 +114,7 @@ class Envelope:
         return {**self._unsigned(), "signature": self.signature}
 
     def to_bytes(self) -> bytes:
-        return canonical_bytes(self.to_wire())
+        return canonical_bytes(self.to_wire(), check_floats=False)
 
     def signature_bytes(self) -> bytes:
         try:

@@ -85,7 +85,9 @@ def make_engine(location: StoreLocation) -> Engine:
         location.url,
         pool_size=8,
         max_overflow=8,
-        pool_pre_ping=True,
+        # No pre-ping: it costs a round trip per transaction. Connections older than the
+        # recycle time are replaced; a connection that died is discarded on its error.
+        pool_recycle=1800,
         connect_args={"options": f"-c search_path={location.schema}"},
     )
     with engine.begin() as connection:

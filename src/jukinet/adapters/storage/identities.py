@@ -17,8 +17,7 @@ from sqlalchemy import MetaData, Table, select, tuple_
 from sqlalchemy.engine import Connection
 
 from jukinet.adapters.storage.upserts import insert_for
-from jukinet.domain.identity import IdentityInfo
-from jukinet.protocol.canonical import canonical_bytes
+from jukinet.domain.identity import IdentityInfo, content_digest
 from jukinet.protocol.catalogue import DigestEntry
 
 Version = tuple[str, int, IdentityInfo, str]  # stream, sequence, identity, message id
@@ -113,13 +112,18 @@ class SqlIdentityHistory:
         self._connection.execute(_newer_wins(self._connection, self._current), values)
 
     def latest(self, municipality_code: str) -> list[DigestEntry]:
+        """The latest version of each record, fingerprinted from its stored content (not from
+        the stored digest), so content changed behind the system's back shows up."""
         c = self._current
         query = (
-            select(c.c.stream, c.c.sequence, c.c.resident_code, c.c.digest)
+            select(c.c.stream, c.c.sequence, c.c.resident_code, c.c.content)
             .where(c.c.municipality_code == municipality_code)
             .order_by(c.c.stream)
         )
-        return [DigestEntry(*row) for row in self._connection.execute(query)]
+        return [
+            DigestEntry(stream, sequence, code, content_digest(content))
+            for stream, sequence, code, content in self._connection.execute(query)
+        ]
 
     def versions_of(self, resident_code: str) -> list[tuple[str, int, IdentityInfo]]:
         v = self._versions
@@ -136,7 +140,7 @@ class SqlIdentityHistory:
 
 def _version_row(version: Version, at: datetime) -> dict[str, object]:
     stream, sequence, identity, message_id = version
-    wire = identity.to_wire()
+    content = identity.canonical_json()
     return {
         "stream": stream,
         "sequence": sequence,
@@ -147,7 +151,7 @@ def _version_row(version: Version, at: datetime) -> dict[str, object]:
         "status": identity.status.value,
         "reason": identity.reason.value,
         "change_date": identity.change_date,
-        "content": canonical_bytes(wire).decode(),
-        "digest": identity.digest(),
+        "content": content,
+        "digest": content_digest(content),
         "stored_at": at,
     }

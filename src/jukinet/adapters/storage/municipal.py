@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import asdict
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import MetaData, Row, func, select, update
+from sqlalchemy import MetaData, Row, Table, bindparam, func, select, update
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql.dml import Update
 
 from jukinet.adapters.storage.upserts import insert_for
 from jukinet.domain.certificates import MoveOutCertificate
@@ -32,6 +33,17 @@ from jukinet.protocol.canonical import canonical_bytes
 
 def _json(value: Any) -> str:
     return canonical_bytes(value).decode()
+
+
+def shallow(instance: Any) -> dict[str, Any]:
+    """A dataclass's fields as a dict, without ``asdict``'s deep copy of every value."""
+    return {name: getattr(instance, name) for name in instance.__dataclass_fields__}
+
+
+@cache
+def update_by_key(table: Table, key: str) -> Update:
+    """``UPDATE table SET <the columns given at execution> WHERE key = :key_``, built once."""
+    return update(table).where(table.c[key] == bindparam("key_"))
 
 
 def _dates_to_text(data: dict[str, Any]) -> dict[str, Any]:
@@ -64,11 +76,11 @@ def resident_row(resident: Resident) -> dict[str, Any]:
         "became_resident_on": resident.became_resident_on,
         "notified_on": resident.notified_on,
         "previous_address": resident.previous_address,
-        "domicile": None if resident.domicile is None else _json(asdict(resident.domicile)),
+        "domicile": None if resident.domicile is None else _json(shallow(resident.domicile)),
         "foreign_block": None
         if resident.foreign is None
-        else _json(_dates_to_text(asdict(resident.foreign))),
-        "welfare": _json(_dates_to_text(asdict(resident.welfare))),
+        else _json(_dates_to_text(shallow(resident.foreign))),
+        "welfare": _json(_dates_to_text(shallow(resident.welfare))),
         "status": resident.status.value,
         "removal_reason": None
         if resident.removal_reason is None
@@ -155,15 +167,12 @@ class SqlResidents:
         self._table = metadata.tables["residents"]
 
     def add(self, resident: Resident) -> None:
-        self._connection.execute(self._table.insert().values(resident_row(resident)))
+        self._connection.execute(self._table.insert(), resident_row(resident))
 
     def update(self, resident: Resident) -> None:
-        t = self._table
         values = resident_row(resident)
-        del values["record_id"]
-        self._connection.execute(
-            update(t).where(t.c.record_id == resident.record_id).values(values)
-        )
+        values["key_"] = values.pop("record_id")
+        self._connection.execute(update_by_key(self._table, "record_id"), values)
 
     def _one(self, *conditions: Any) -> Resident | None:
         row = self._connection.execute(select(self._table).where(*conditions)).first()
@@ -199,13 +208,12 @@ class SqlHouseholds:
         self._table = metadata.tables["households"]
 
     def add(self, household: Household) -> None:
-        self._connection.execute(self._table.insert().values(asdict(household)))
+        self._connection.execute(self._table.insert(), shallow(household))
 
     def update(self, household: Household) -> None:
-        t = self._table
-        self._connection.execute(
-            update(t).where(t.c.household_id == household.household_id).values(asdict(household))
-        )
+        values = shallow(household)
+        values["key_"] = values.pop("household_id")
+        self._connection.execute(update_by_key(self._table, "household_id"), values)
 
     def get(self, household_id: str) -> Household | None:
         t = self._table
@@ -219,10 +227,10 @@ class SqlChangeLog:
         self._table = metadata.tables["changes"]
 
     def append(self, change: ChangeRecord) -> None:
-        values = asdict(change)
+        values = shallow(change)
         values["before"] = None if change.before is None else _json(change.before)
         values["after"] = _json(change.after)
-        self._connection.execute(self._table.insert().values(values))
+        self._connection.execute(self._table.insert(), values)
 
     def of(self, record_id: str) -> list[ChangeRecord]:
         t = self._table

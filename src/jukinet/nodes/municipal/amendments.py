@@ -177,7 +177,9 @@ def change_name(data: object, operator: str, supply: CodeSupply) -> Resident:
         name = form.person_name(current=resident.name)
         for part, kana in (("family", "family_name_kana"), ("given", "given_name_kana")):
             if getattr(name, part) != getattr(resident.name, part) and kana not in form.data:
-                raise InvalidValue(kana, f"give the furigana of the new {part} name ('' if unknown)")
+                raise InvalidValue(
+                    kana, f"give the furigana of the new {part} name ('' if unknown)"
+                )
         if name == resident.name:
             raise Conflict("family_name", "the new name is the same as the recorded one")
         before = snapshot(resident)

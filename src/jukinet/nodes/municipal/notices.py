@@ -7,7 +7,6 @@ This is the one place that decides what leaves the municipality: ``Resident.iden
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import date
 from enum import Enum
 from typing import Any
@@ -39,16 +38,19 @@ def active_resident(uow: MunicipalUnitOfWork, resident_code: str) -> Resident:
 def snapshot(resident: Resident) -> dict[str, Any]:
     """The whole record as plain JSON-able data, for the change history."""
 
-    def plain(value: Any) -> Any:
-        if isinstance(value, date):
-            return value.isoformat()
-        if isinstance(value, Enum):
-            return value.value
-        if isinstance(value, dict):
-            return {k: plain(v) for k, v in value.items()}
-        return value
+    return {name: _plain(getattr(resident, name)) for name in resident.__dataclass_fields__}
 
-    return {k: plain(v) for k, v in asdict(resident).items()}
+
+def _plain(value: Any) -> Any:
+    # A shallow walk: ``dataclasses.asdict`` deep-copies every value, which costs more than
+    # the rest of a register change.
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if hasattr(value, "__dataclass_fields__"):
+        return {name: _plain(getattr(value, name)) for name in value.__dataclass_fields__}
+    return value
 
 
 def record_change(
