@@ -21,16 +21,18 @@ class CheckDigitScheme(Protocol):
     def check_digit(self, body: str) -> int: ...
 
 
+# Weights from the rightmost digit: n + 1 for n = 1..6, then n − 5 (2,3,4,5,6,7,2,3,4,5,6).
+_WEIGHTS_2_TO_7 = (2, 3, 4, 5, 6, 7, 2, 3, 4, 5, 6)
+
+
 class Modulus11Weights2To7:
     """Weights 2,3,4,5,6,7,2,3… from the rightmost digit; remainder ≤ 1 gives 0."""
 
     name = "mod11-weights-2-7"
 
     def check_digit(self, body: str) -> int:
-        total = 0
-        for n, digit in enumerate(reversed(body), start=1):
-            weight = n + 1 if n <= 6 else n - 5
-            total += int(digit) * weight
+        digits = reversed(body.encode("ascii"))  # ASCII digits: byte value − 48 is the digit
+        total = sum((d - 48) * w for d, w in zip(digits, _WEIGHTS_2_TO_7, strict=False))
         remainder = total % 11
         return 0 if remainder <= 1 else 11 - remainder
 
@@ -41,7 +43,9 @@ class LocalGovernmentScheme:
     name = "jisx0402"
 
     def check_digit(self, body: str) -> int:
-        total = sum(int(d) * w for d, w in zip(body, (6, 5, 4, 3, 2), strict=True))
+        total = sum(
+            (d - 48) * w for d, w in zip(body.encode("ascii"), (6, 5, 4, 3, 2), strict=True)
+        )
         return (11 - total % 11) % 10
 
 

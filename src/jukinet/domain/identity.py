@@ -15,7 +15,12 @@ from datetime import date
 from enum import StrEnum
 
 from jukinet.domain.changes import ChangeReason, NotificationKind
-from jukinet.domain.codes import LocalGovernmentCode, MyNumber, ResidentCode
+from jukinet.domain.checkdigits import (
+    LOCAL_GOVERNMENT_SCHEME,
+    MY_NUMBER_SCHEME,
+    resident_code_scheme,
+)
+from jukinet.domain.codes import validate_digits
 from jukinet.domain.text import clean_text
 
 NAME_LIMIT = 50
@@ -60,12 +65,14 @@ class IdentityInfo:
     previous_resident_code: str | None = None
 
     def __post_init__(self) -> None:
-        ResidentCode(self.resident_code)
+        validate_digits("resident_code", self.resident_code, 11, resident_code_scheme())
         if self.my_number is not None:
-            MyNumber(self.my_number)
+            validate_digits("my_number", self.my_number, 12, MY_NUMBER_SCHEME)
         if self.previous_resident_code is not None:
-            ResidentCode.parse(self.previous_resident_code, "previous_resident_code")
-        LocalGovernmentCode.parse(self.municipality_code, "municipality_code")
+            validate_digits(
+                "previous_resident_code", self.previous_resident_code, 11, resident_code_scheme()
+            )
+        validate_digits("municipality_code", self.municipality_code, 6, LOCAL_GOVERNMENT_SCHEME)
         clean_text("family_name", self.family_name, max_length=NAME_LIMIT)
         clean_text("address", self.address, max_length=ADDRESS_LIMIT)
 

@@ -13,6 +13,7 @@ katakana, the form the register prints.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from jukinet.domain.errors import InvalidValue
@@ -24,6 +25,24 @@ _FORBIDDEN_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
 def _is_variation_selector(char: str) -> bool:
     code = ord(char)
     return 0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF
+
+
+# Every space separator (Zs) other than U+0020: allowed in text, though not "printable".
+_SPACES_AS_ASCII = dict.fromkeys(
+    [0x00A0, 0x1680, *range(0x2000, 0x200B), 0x202F, 0x205F, 0x3000], " "
+)
+_VARIATION_SELECTORS = re.compile("[\ufe00-\ufe0f\U000e0100-\U000e01ef]")
+
+
+def _refuse_unprintable(field: str, text: str) -> None:
+    for position, char in enumerate(text, start=1):
+        # Selectors are marks (Mn) that choose a registered variant glyph: they belong to names.
+        if _is_variation_selector(char):
+            continue
+        if unicodedata.category(char) in _FORBIDDEN_CATEGORIES:
+            raise InvalidValue(
+                field, f"contains a control or unassigned character U+{ord(char):04X} at {position}"
+            )
 
 
 def clean_text(field: str, value: object, *, max_length: int, required: bool = True) -> str:
@@ -40,15 +59,11 @@ def clean_text(field: str, value: object, *, max_length: int, required: bool = T
         if required:
             raise InvalidValue(field, "must not be empty or only spaces")
         return ""
-    for position, char in enumerate(text, start=1):
-        # Selectors are marks (Mn) that choose a registered variant glyph: they belong to names.
-        if _is_variation_selector(char):
-            continue
-        if unicodedata.category(char) in _FORBIDDEN_CATEGORIES:
-            raise InvalidValue(
-                field, f"contains a control or unassigned character U+{ord(char):04X} at {position}"
-            )
-    visible = sum(1 for c in text if not _is_variation_selector(c))
+    # Fast path: str.isprintable() is False exactly for the forbidden categories and for
+    # spaces other than U+0020, which are allowed here (U+3000 separates name parts).
+    if not text.translate(_SPACES_AS_ASCII).isprintable():
+        _refuse_unprintable(field, text)
+    visible = len(text) - len(_VARIATION_SELECTORS.findall(text))
     if visible == 0:
         raise InvalidValue(field, "has no visible character, only variation selectors")
     if visible > max_length:

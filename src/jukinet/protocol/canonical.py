@@ -9,6 +9,9 @@ and null only, which serialise one way everywhere.
 from __future__ import annotations
 
 import json
+from typing import Any
+
+import orjson
 
 
 def _refuse_float(value: str) -> float:
@@ -32,10 +35,30 @@ def canonical_bytes(value: object, *, check_floats: bool = True) -> bytes:
     when they were first encoded)."""
     if check_floats:
         _refuse_floats(value)
+    try:
+        # orjson writes exactly these bytes (sorted keys, no spaces, raw UTF-8), ten times
+        # faster than the standard library; tests/unit/protocol/test_canonical.py holds the
+        # two to the same output.
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError:  # e.g. an integer beyond 64 bits: the slow, general path
+        return _standard_bytes(value)
+
+
+def _standard_bytes(value: object) -> bytes:
     return json.dumps(
         value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
     ).encode("utf-8")
 
 
 def loads(data: bytes) -> object:
+    """Read JSON from the network, refusing floats, NaN and infinities (``ValueError``).
+
+    The standard library's decoder calls the refusing hook only when it meets a float, which
+    is cheaper than decoding with orjson and walking the result.
+    """
     return json.loads(data.decode("utf-8"), parse_float=_refuse_float, parse_constant=_refuse_float)
+
+
+def loads_trusted(data: bytes | str) -> Any:
+    """Read JSON this node wrote itself (its outbox): no float walk needed."""
+    return orjson.loads(data)

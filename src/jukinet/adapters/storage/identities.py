@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection
 
 from jukinet.adapters.storage.upserts import insert_for
 from jukinet.domain.identity import IdentityInfo, content_digest
+from jukinet.protocol.canonical import canonical_bytes
 from jukinet.protocol.catalogue import DigestEntry
 
 Version = tuple[str, int, IdentityInfo, str]  # stream, sequence, identity, message id
@@ -140,7 +141,7 @@ class SqlIdentityHistory:
 
 def _version_row(version: Version, at: datetime) -> dict[str, object]:
     stream, sequence, identity, message_id = version
-    content = identity.canonical_json()
+    content = canonical_bytes(identity.to_wire(), check_floats=False).decode()
     return {
         "stream": stream,
         "sequence": sequence,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,7 +10,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from jukinet.adapters.storage.upserts import insert_for
 from jukinet.nodes.ports import Refusal
-from jukinet.protocol.canonical import canonical_bytes
+from jukinet.protocol.canonical import canonical_bytes, loads_trusted
 from jukinet.protocol.envelope import Message
 
 
@@ -40,7 +39,9 @@ def _outbox_row(recipient: str, message: Message) -> dict[str, object]:
         "stream": message.stream,
         "sequence": message.sequence,
         "created_at": message.created_at,
-        "body": canonical_bytes(message.body).decode(),
+        # Bodies come from catalogue types (strings, integers, booleans) or were read by
+        # ``loads``, which refuses floats: no need to walk them again.
+        "body": canonical_bytes(message.body, check_floats=False).decode(),
     }
 
 
@@ -108,7 +109,7 @@ class OutboxReader:
                     row.stream,
                     row.sequence,
                     row.created_at,
-                    json.loads(row.body),
+                    loads_trusted(row.body),
                 ),
             )
             for row in rows
