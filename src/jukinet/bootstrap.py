@@ -95,7 +95,9 @@ class Node:
 
     def unit_of_work(self) -> Any:
         """A new unit of work on this node's store (its type depends on the node's role)."""
-        return UNITS[self.entry.role](self.engine, self.metadata, self.clock.now)
+        return UNITS[self.entry.role](
+            self.engine, self.metadata, self.clock.now, self.relay.wake.set
+        )
 
     @property
     def app(self) -> Any:
@@ -152,7 +154,8 @@ def build_node(
     peer = SignedPeer(entry.id, directory, poster, signer, verifier, clock)
     outbox = OutboxReader(engine, metadata)
     refusals = RefusalLog(engine, metadata)
-    units = partial(UNITS[entry.role], engine, metadata, clock.now)
+    relay = Relay(outbox, peer)
+    units = partial(UNITS[entry.role], engine, metadata, clock.now, relay.wake.set)
     receiver = Receiver(
         me=entry.id,
         directory=directory,
@@ -172,7 +175,7 @@ def build_node(
         directory,
         peer,
         receiver,
-        Relay(outbox, peer),
+        relay,
         outbox,
         refusals,
     )

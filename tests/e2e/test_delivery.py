@@ -22,7 +22,7 @@ from jukinet.domain.residents import Resident
 from jukinet.nodes.municipal import amendments, arrivals, departures
 from jukinet.nodes.national.consistency import MunicipalityCheck
 from jukinet.nodes.ports import PeerUnavailable
-from jukinet.protocol.catalogue import DeliveryReceipt, IdentityUpdate
+from jukinet.protocol.catalogue import DeliveryReceipt, DigestEntry, IdentityUpdate
 from jukinet.protocol.directory import NodeEntry
 from jukinet.protocol.envelope import Envelope, Message, utc_timestamp
 from jukinet.protocol.ids import uuid7
@@ -461,3 +461,51 @@ def test_in_process_a_receiver_that_crashes_looks_unavailable_to_the_sender(
     with dying_after_applying(country.nodes[PREFECTURE]):
         assert chiyoda.relay.run_once(monotonic=0.0) == 0
     assert attempts(chiyoda) == {1}
+
+
+# --- a message the recipient refuses for its content ----------------------------------------------
+
+
+def test_a_message_refused_for_its_content_is_set_aside_and_the_rest_still_arrives(
+    make_deployment: DeploymentFactory,
+) -> None:
+    country = make_deployment((TOKYO_CHIYODA,))
+    chiyoda = country.municipality(TOKYO_CHIYODA)
+    first, second = arrive(chiyoda, 1), arrive(chiyoda, 2)
+    # A version whose body breaks its schema (a 住民票コード with a wrong check digit) sits in
+    # the outbox between two good ones, as a bug or a bad manual repair might leave it.
+    outbox = chiyoda.metadata.tables["outbox"]
+    with chiyoda.engine.begin() as connection:
+        good = connection.execute(select(outbox.c.body).limit(1)).scalar_one()
+        bad_body = good.replace(first.resident_code, first.resident_code[:-1] + "9")
+        connection.execute(
+            outbox.insert().values(
+                message_id=uuid7(),
+                recipient="prefecture",
+                type=IdentityUpdate.TYPE,
+                version=1,
+                stream="not-a-record",
+                sequence=1,
+                created_at=utc_timestamp(chiyoda.clock.now()),
+                body=bad_body,
+            )
+        )
+    third = arrive(chiyoda, 3)
+
+    country.pump()
+
+    with chiyoda.engine.connect() as connection:
+        refused = connection.execute(
+            select(outbox.c.stream, outbox.c.refusal).where(outbox.c.refused_at.is_not(None))
+        ).all()
+    assert [row.stream for row in refused] == ["not-a-record"]
+    assert refused[0].refusal.startswith("malformed: body.identity.resident_code")
+    held = {entry.resident_code for entry in latest_at(country.national, TOKYO_CHIYODA)}
+    assert {first.resident_code, second.resident_code, third.resident_code} <= held
+    assert chiyoda.outbox.backlog() == 0
+    assert chiyoda.outbox.set_aside_count() == 1
+
+
+def latest_at(node: Node, municipality_code: str) -> list[DigestEntry]:
+    with node.unit_of_work() as uow:
+        return list(uow.identities.latest(municipality_code))

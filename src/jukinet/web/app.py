@@ -27,6 +27,12 @@ def create_app(node: Node) -> FastAPI:
     @app.get("/health", tags=["operations"])
     async def health() -> dict[str, Any]:
         backlog = await run_in_threadpool(node.outbox.backlog)
-        return {"node": node.entry.id, "role": node.entry.role.value, "outbox_backlog": backlog}
+        set_aside = await run_in_threadpool(node.outbox.set_aside_count)
+        return {
+            "node": node.entry.id,
+            "role": node.entry.role.value,
+            "outbox_backlog": backlog,
+            "outbox_refused": set_aside,
+        }
 
     return app

@@ -11,19 +11,29 @@ twice is a duplicate the recipient ignores.
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
 
 import structlog
 
 from jukinet.adapters.network.peer import SignedPeer
 from jukinet.adapters.storage.messaging import OutboxReader, PendingMessage
-from jukinet.nodes.ports import PortError
+from jukinet.nodes.ports import PeerRejected, PortError
 from jukinet.protocol.catalogue import DeliveryReceipt
 from jukinet.protocol.envelope import Envelope, utc_timestamp
+from jukinet.protocol.errors import MalformedEnvelope, ProtocolError
 from jukinet.protocol.ids import uuid7
 from jukinet.protocol.reception import seal
 
 log = structlog.get_logger("jukinet.relay")
+
+# Refusals that are about one message's content: the relay isolates and sets those aside.
+MESSAGE_REFUSALS = frozenset({MalformedEnvelope.reason})
+
+
+@dataclass
+class _Count:
+    value: int = 0
 
 
 @dataclass
@@ -60,26 +70,49 @@ class Relay:
         for recipient in self.outbox.recipients_with_pending():
             if not self.backoff.ready(recipient, monotonic):
                 continue
+            drained = _Count()
             try:
-                delivered += self._drain(recipient)
+                self._drain(recipient, drained)
                 self.backoff.succeeded(recipient)
-            except PortError as error:
+            except (PortError, ProtocolError) as error:
                 self.backoff.failed(recipient, monotonic)
                 log.warning("delivery failed", recipient=recipient, error=str(error))
+            delivered += drained.value
         return delivered
 
-    def _drain(self, recipient: str) -> int:
-        sent = 0
+    def _drain(self, recipient: str, drained: _Count) -> None:
         while pending := self.outbox.pending(recipient, self.batch):
             first_type = pending[0].message.type
-            chunk = [p for p in pending if p.message.type == first_type]
-            chunk = chunk[
-                : next(
-                    (i for i, p in enumerate(pending) if p.message.type != first_type), len(pending)
+            end = next((i for i, p in enumerate(pending) if p.message.type != first_type), None)
+            drained.value += self._send_or_isolate(recipient, pending[:end])
+
+    def _send_or_isolate(self, recipient: str, chunk: list[PendingMessage]) -> int:
+        """Send ``chunk``; if the recipient refuses it as malformed, find the culprit by halves.
+
+        A message refused on its own is set aside (``refused`` in the outbox, with the reason)
+        so that one bad message cannot hold back everything queued after it. Refusals that
+        are not about a message's content (a bad signature, a clock out of step, a route the
+        directory forbids) concern every message alike: they are retried with back-off.
+        """
+        try:
+            return self._send(recipient, chunk)
+        except PeerRejected as refusal:
+            if refusal.reason not in MESSAGE_REFUSALS:
+                raise
+            if len(chunk) == 1:
+                self.outbox.set_aside(chunk[0].row_id, f"{refusal.reason}: {refusal.detail}")
+                log.error(
+                    "message refused",
+                    recipient=recipient,
+                    message=chunk[0].message.id,
+                    reason=refusal.reason,
+                    detail=refusal.detail,
                 )
-            ]
-            sent += self._send(recipient, chunk)
-        return sent
+                return 0
+            middle = len(chunk) // 2
+            return self._send_or_isolate(recipient, chunk[:middle]) + self._send_or_isolate(
+                recipient, chunk[middle:]
+            )
 
     def _send(self, recipient: str, chunk: list[PendingMessage]) -> int:
         peer = self.peer
@@ -93,7 +126,7 @@ class Relay:
         try:
             raw = peer.poster.post(peer.directory.node(recipient), envelope.to_bytes())
             receipt: DeliveryReceipt = peer.open_response(raw, recipient, DeliveryReceipt.TYPE)
-        except PortError:
+        except (PortError, ProtocolError):
             self.outbox.note_attempt([p.row_id for p in chunk])
             raise
         done = set(receipt.accepted) | set(receipt.duplicates)
@@ -106,8 +139,6 @@ class Relay:
 
     def serve(self, stop: threading.Event, idle: float = 0.05) -> None:
         """Run until ``stop`` is set; ``wake`` (set after a commit) cuts the idle wait short."""
-        import time
-
         while not stop.is_set():
             try:
                 sent = self.run_once(time.monotonic())

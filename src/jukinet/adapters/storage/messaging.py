@@ -24,10 +24,13 @@ class SqlOutbox:
         # Rows are buffered and written in one statement when the unit of work commits.
         self._pending.append(_outbox_row(recipient, message))
 
-    def flush(self) -> None:
+    def flush(self) -> int:
+        """Write the buffered rows; return how many there were."""
+        count = len(self._pending)
         if self._pending:
             self._connection.execute(self._table.insert(), self._pending)
             self._pending = []
+        return count
 
 
 def _outbox_row(recipient: str, message: Message) -> dict[str, object]:
@@ -75,7 +78,11 @@ class OutboxReader:
 
     def recipients_with_pending(self) -> list[str]:
         table = self._table
-        query = select(table.c.recipient).where(table.c.delivered_at.is_(None)).distinct()
+        query = (
+            select(table.c.recipient)
+            .where(table.c.delivered_at.is_(None), table.c.refused_at.is_(None))
+            .distinct()
+        )
         with self._engine.connect() as connection:
             return [row[0] for row in connection.execute(query)]
 
@@ -92,7 +99,7 @@ class OutboxReader:
                 t.c.created_at,
                 t.c.body,
             )
-            .where(t.c.recipient == recipient, t.c.delivered_at.is_(None))
+            .where(t.c.recipient == recipient, t.c.delivered_at.is_(None), t.c.refused_at.is_(None))
             .order_by(t.c.id)
             .limit(limit)
         )
@@ -120,6 +127,24 @@ class OutboxReader:
         with self._engine.begin() as connection:
             connection.execute(update(t).where(t.c.id.in_(row_ids)).values(delivered_at=at))
 
+    def set_aside(self, row_id: int, refusal: str) -> None:
+        """The recipient refused this message for its content: keep it, stop sending it."""
+        t = self._table
+        with self._engine.begin() as connection:
+            connection.execute(
+                update(t)
+                .where(t.c.id == row_id)
+                .values(refused_at=func.now(), refusal=refusal[:2000])
+            )
+
+    def set_aside_count(self) -> int:
+        t = self._table
+        with self._engine.connect() as connection:
+            count = connection.execute(
+                select(func.count()).select_from(t).where(t.c.refused_at.is_not(None))
+            ).scalar_one()
+        return int(count)
+
     def note_attempt(self, row_ids: list[int]) -> None:
         t = self._table
         with self._engine.begin() as connection:
@@ -131,7 +156,9 @@ class OutboxReader:
         t = self._table
         with self._engine.connect() as connection:
             count = connection.execute(
-                select(func.count()).select_from(t).where(t.c.delivered_at.is_(None))
+                select(func.count())
+                .select_from(t)
+                .where(t.c.delivered_at.is_(None), t.c.refused_at.is_(None))
             ).scalar_one()
         return int(count)
 

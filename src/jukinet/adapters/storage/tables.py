@@ -48,6 +48,9 @@ def _messaging(metadata: MetaData) -> None:
         Column("body", Text, nullable=False),
         Column("delivered_at", DateTime(timezone=True)),
         Column("attempts", Integer, nullable=False, server_default=text("0")),
+        # Set when the recipient refused the message for its content (see relay.py).
+        Column("refused_at", DateTime(timezone=True)),
+        Column("refusal", Text),
     )
     Index(
         "ix_outbox_pending",

@@ -27,10 +27,17 @@ from jukinet.adapters.storage.national import SqlIssuedCodes, SqlIssuedMyNumbers
 
 
 class SqlUnitOfWork:
-    def __init__(self, engine: Engine, metadata: MetaData, now: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        metadata: MetaData,
+        now: Callable[[], datetime],
+        after_sending: Callable[[], None] | None = None,
+    ) -> None:
         self._engine = engine
         self._metadata = metadata
         self._now = now
+        self._after_sending = after_sending  # e.g. wake the relay: there is mail
         self._connection: Connection | None = None
         self._transaction: Transaction | None = None
 
@@ -47,8 +54,10 @@ class SqlUnitOfWork:
 
     def commit(self) -> None:
         assert self._transaction is not None, "commit outside of 'with'"
-        self.outbox.flush()
+        sent = self.outbox.flush()
         self._transaction.commit()
+        if sent and self._after_sending is not None:
+            self._after_sending()
 
     def __exit__(
         self,
