@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -62,38 +63,46 @@ def clock() -> FixedClock:
 DeploymentFactory = Callable[..., Deployment]
 
 
-@pytest.fixture
-def make_deployment(tmp_path: Path, clock: FixedClock) -> Iterator[DeploymentFactory]:
-    """Build an in-process country; every deployment built is closed (and dropped) afterwards."""
-    opened: list[tuple[Deployment, str]] = []
-
-    def make(
-        codes: tuple[str, ...] = (TOKYO_CHIYODA, YOKOHAMA_TSURUMI, OSAKA_KITA),
-        https: bool = False,
-        first_port: int | None = None,
-    ) -> Deployment:
-        prefix = f"t{secrets.token_hex(4)}_"
-        home = tmp_path / f"country-{len(opened)}"
-        settings = Settings(
-            home=home,
-            database_url=database_url() or f"sqlite:///{home / 'db'}",
-            schema_prefix=prefix,
-        )
-        create_deployment(settings, plan_country(codes, first_port))
-        deployment = Deployment.open(settings, clock=clock, https=https)
-        opened.append((deployment, prefix))
-        return deployment
-
-    yield make
-    for deployment, prefix in opened:
-        schemas = [n.engine.url for n in deployment.nodes.values()]
+@contextmanager
+def opened_country(
+    home: Path,
+    codes: tuple[str, ...],
+    clock: FixedClock,
+    https: bool = False,
+    first_port: int | None = None,
+) -> Iterator[Deployment]:
+    """An in-process country under ``home``, closed (and its schemas dropped) afterwards."""
+    prefix = f"t{secrets.token_hex(4)}_"
+    settings = Settings(
+        home=home, database_url=database_url() or f"sqlite:///{home / 'db'}", schema_prefix=prefix
+    )
+    create_deployment(settings, plan_country(codes, first_port))
+    deployment = Deployment.open(settings, clock=clock, https=https)
+    try:
+        yield deployment
+    finally:
         deployment.close()
         if on_postgresql():
             engine = create_engine(database_url() or "")
             for node_id in deployment.nodes:
                 drop_schema(engine, f"{prefix}{node_id}".replace("-", "_"))
             engine.dispose()
-        del schemas
+
+
+@pytest.fixture
+def make_deployment(tmp_path: Path, clock: FixedClock) -> Iterator[DeploymentFactory]:
+    """Build in-process countries; each is closed (and dropped) after the test."""
+    with ExitStack() as stack:
+
+        def make(
+            codes: tuple[str, ...] = (TOKYO_CHIYODA, YOKOHAMA_TSURUMI, OSAKA_KITA),
+            https: bool = False,
+            first_port: int | None = None,
+        ) -> Deployment:
+            home = tmp_path / f"country-{secrets.token_hex(3)}"
+            return stack.enter_context(opened_country(home, codes, clock, https, first_port))
+
+        yield make
 
 
 @pytest.fixture

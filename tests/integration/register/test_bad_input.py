@@ -9,20 +9,17 @@ The cases share one country: a refused request writes nothing, so they cannot di
 
 from __future__ import annotations
 
-import os
-import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, select
+from sqlalchemy import select
+from tests.conftest import opened_country
 
 from jukinet.adapters.clock import FixedClock
-from jukinet.adapters.storage.engines import drop_schema
-from jukinet.bootstrap import Deployment, Node, create_deployment, plan_country
+from jukinet.bootstrap import Deployment, Node
 from jukinet.domain.certificates import MoveOutCertificate
 from jukinet.domain.codes import LocalGovernmentCode, ResidentCode
 from jukinet.domain.errors import (
@@ -36,7 +33,6 @@ from jukinet.domain.errors import (
 )
 from jukinet.domain.residents import Resident
 from jukinet.nodes.municipal import amendments, arrivals, codes, departures
-from jukinet.settings import Settings
 
 CHIYODA, TSURUMI = "131016", "141011"
 HOME_ADDRESS = "東京都千代田区丸の内一丁目1番1号"
@@ -50,19 +46,9 @@ FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 @pytest.fixture(scope="module")
 def country(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
     """A module-wide country (on PostgreSQL when JUKINET_TEST_DATABASE_URL says so)."""
-    home: Path = tmp_path_factory.mktemp("bad-input")
-    url = os.environ.get("JUKINET_TEST_DATABASE_URL") or f"sqlite:///{home / 'db'}"
-    prefix = f"t{secrets.token_hex(4)}_"
-    settings = Settings(home=home, database_url=url, schema_prefix=prefix)
-    create_deployment(settings, plan_country([CHIYODA, TSURUMI]))
-    deployment = Deployment.open(settings, clock=FixedClock(TODAY_MOMENT))
-    yield deployment
-    deployment.close()
-    if url.startswith("postgresql"):
-        engine = create_engine(url)
-        for node_id in deployment.nodes:
-            drop_schema(engine, f"{prefix}{node_id}".replace("-", "_"))
-        engine.dispose()
+    home = tmp_path_factory.mktemp("bad-input")
+    with opened_country(home, (CHIYODA, TSURUMI), FixedClock(TODAY_MOMENT)) as deployment:
+        yield deployment
 
 
 def adult(**items: object) -> dict[str, Any]:

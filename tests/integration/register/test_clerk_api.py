@@ -7,23 +7,19 @@ The tests share one country: each creates its own people and compares before and
 
 from __future__ import annotations
 
-import os
-import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, select
+from sqlalchemy import select
+from tests.conftest import opened_country
 
 from jukinet.adapters.clock import FixedClock
-from jukinet.adapters.storage.engines import drop_schema
-from jukinet.bootstrap import Deployment, Node, create_deployment, plan_country
+from jukinet.bootstrap import Deployment, Node
 from jukinet.domain.codes import LocalGovernmentCode, MyNumber, ResidentCode
-from jukinet.settings import Settings
 
 CHIYODA, TSURUMI = "131016", "141011"
 CHIYODA_ADDRESS = "東京都千代田区丸の内一丁目1番1号"
@@ -35,19 +31,9 @@ PROBLEM = "application/problem+json"
 @pytest.fixture(scope="module")
 def country(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
     """A module-wide country (on PostgreSQL when JUKINET_TEST_DATABASE_URL says so)."""
-    home: Path = tmp_path_factory.mktemp("clerk-api")
-    url = os.environ.get("JUKINET_TEST_DATABASE_URL") or f"sqlite:///{home / 'db'}"
-    prefix = f"t{secrets.token_hex(4)}_"
-    settings = Settings(home=home, database_url=url, schema_prefix=prefix)
-    create_deployment(settings, plan_country([CHIYODA, TSURUMI]))
-    deployment = Deployment.open(settings, clock=FixedClock(TODAY_MOMENT))
-    yield deployment
-    deployment.close()
-    if url.startswith("postgresql"):
-        engine = create_engine(url)
-        for node_id in deployment.nodes:
-            drop_schema(engine, f"{prefix}{node_id}".replace("-", "_"))
-        engine.dispose()
+    home = tmp_path_factory.mktemp("clerk-api")
+    with opened_country(home, (CHIYODA, TSURUMI), FixedClock(TODAY_MOMENT)) as deployment:
+        yield deployment
 
 
 def adult(**items: object) -> dict[str, Any]:
