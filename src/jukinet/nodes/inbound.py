@@ -28,6 +28,8 @@ from jukinet.protocol.reception import (
     seal,
 )
 
+MAX_ENVELOPE_BYTES = 32 * 1024 * 1024
+
 
 class Handler(Protocol):
     """Applies the messages of one envelope inside ``uow`` and returns the response body."""
@@ -53,6 +55,8 @@ class Receiver:
         """Apply a received envelope and return the signed response, or raise and log why not."""
         envelope: Envelope | None = None
         try:
+            if len(raw) > MAX_ENVELOPE_BYTES:
+                raise MalformedEnvelope(f"envelope is larger than {MAX_ENVELOPE_BYTES} bytes")
             envelope = Envelope.from_bytes(raw)
             received = check_envelope(
                 envelope,

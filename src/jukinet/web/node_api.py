@@ -6,9 +6,6 @@ from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from jukinet.nodes.inbound import Receiver
-from jukinet.protocol.errors import MalformedEnvelope
-
-MAX_ENVELOPE_BYTES = 32 * 1024 * 1024
 
 
 def router(receiver: Receiver) -> APIRouter:
@@ -17,8 +14,6 @@ def router(receiver: Receiver) -> APIRouter:
     @api.post("/v1/envelopes", summary="Deliver a signed envelope")
     async def receive(request: Request) -> Response:
         raw = await request.body()
-        if len(raw) > MAX_ENVELOPE_BYTES:
-            raise MalformedEnvelope(f"envelope is larger than {MAX_ENVELOPE_BYTES} bytes")
         response = await run_in_threadpool(receiver.handle, raw)
         return Response(response.to_bytes(), media_type="application/json")
 
