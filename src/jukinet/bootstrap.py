@@ -375,8 +375,8 @@ class Deployment:
         return False
 
     def close(self) -> None:
-        for server in self._servers:
-            server.stop()
+        """Stop relays, then clients (so no connection is left for servers to wait on), then
+        servers, stores and the in-process bridge."""
         self._stop.set()
         for node in self.nodes.values():
             node.relay.wake.set()
@@ -384,6 +384,11 @@ class Deployment:
             thread.join(timeout=5)
         for node in self.nodes.values():
             node.peer.poster.close()
+        for server in self._servers:
+            server.server.should_exit = True
+        for server in self._servers:
+            server.stop()
+        for node in self.nodes.values():
             node.engine.dispose()
         if self.bridge is not None:
             self.bridge.close()
