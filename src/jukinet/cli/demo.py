@@ -12,16 +12,24 @@ import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from jukinet.adapters.network.servers import free_ports
-from jukinet.bootstrap import Deployment, create_deployment, plan_country
+from jukinet.bootstrap import Deployment, NodePlan, create_deployment, plan_country
 from jukinet.cli.nodes import print_checks
 from jukinet.domain.municipalities import municipality
 from jukinet.settings import Settings
@@ -62,9 +70,9 @@ def run(
     settings = Settings.from_env(home=home)
     if not settings.database_url.startswith("sqlite"):
         settings = Settings(home=settings.home, database_url=f"sqlite:///{settings.home / 'db'}")
-    plans = plan_country(DEMO_MUNICIPALITIES, free_ports(len(DEMO_MUNICIPALITIES) + 2)[0])
+    plans = _spread(plan_country(DEMO_MUNICIPALITIES, first_port=0))
     console.rule("jukinet demo")
-    create_deployment(settings, _spread(plans))
+    create_deployment(settings, plans)
     country = Deployment.open(settings, https=True)
     try:
         country.serve_https()
@@ -79,10 +87,8 @@ def run(
     _serve_until_interrupted(country, settings)
 
 
-def _spread(plans: list) -> list:  # type: ignore[type-arg]
-    """Give every node its own free port (free_ports only promised the first one)."""
-    from dataclasses import replace
-
+def _spread(plans: list[NodePlan]) -> list[NodePlan]:
+    """Give every node a port the OS says is free."""
     ports = free_ports(len(plans))
     return [replace(plan, port=port) for plan, port in zip(plans, ports, strict=True)]
 
@@ -105,12 +111,12 @@ def _tell_story(country: Deployment, people: int, events: int, seed: int) -> boo
     story = Story(country, seed, today)
     started = time.perf_counter()
     with _progress() as progress:
-        tasks: dict[str, object] = {}
+        tasks: dict[str, TaskID] = {}
 
         def report(label: str, done: int, total: int) -> None:
             if label not in tasks:
                 tasks[label] = progress.add_task(label, total=total)
-            progress.update(tasks[label], completed=done)  # type: ignore[arg-type]
+            progress.update(tasks[label], completed=done)
 
         story.progress = report
         story.populate(people)

@@ -279,7 +279,8 @@ class Story:
         family, _, given = foreigner.name.replace("\u3000", " ").partition(" ")
         kana_family, _, kana_given = foreigner.name_kana.partition("\u3000")
         arrived = self.today - timedelta(days=self.rng.randint(1, 10))
-        permanent = foreigner.stay_expires_on is None
+        expires = foreigner.stay_expires_on
+        permanent = expires is None
         resident = arrivals.record_arrival(
             {
                 "reason": "foreign-resident-registration",
@@ -297,7 +298,7 @@ class Story:
                     "became_foreign_resident_on": arrived.isoformat(),
                     "residence_status": foreigner.residence_status,
                     "period_of_stay": foreigner.period_of_stay,
-                    "stay_expires_on": None if permanent else foreigner.stay_expires_on.isoformat(),  # type: ignore[union-attr]
+                    "stay_expires_on": None if expires is None else expires.isoformat(),
                     "card_number": foreigner.residence_card_number,
                 },
             },
