@@ -21,7 +21,7 @@ from jukinet.bootstrap import Deployment, Node
 from jukinet.domain.residents import Resident
 from jukinet.nodes.municipal import amendments, arrivals, departures
 from jukinet.nodes.national.consistency import MunicipalityCheck
-from jukinet.nodes.ports import PeerUnavailable
+from jukinet.nodes.ports import PeerRejected, PeerUnavailable
 from jukinet.protocol.catalogue import DeliveryReceipt, DigestEntry, IdentityUpdate
 from jukinet.protocol.directory import NodeEntry
 from jukinet.protocol.envelope import Envelope, Message, utc_timestamp
@@ -373,6 +373,35 @@ def test_versions_delivered_out_of_order_leave_the_newest_current_and_keep_both(
     assert all(check.consistent for check in check_consistency(country, [TOKYO_CHIYODA]))
 
 
+def test_a_municipality_cannot_overwrite_a_record_another_municipality_holds(
+    make_deployment: DeploymentFactory, clock: FixedClock
+) -> None:
+    country = make_deployment((TOKYO_CHIYODA, YOKOHAMA_TSURUMI))
+    chiyoda, tsurumi = country.municipality(TOKYO_CHIYODA), country.municipality(YOKOHAMA_TSURUMI)
+    prefecture = country.nodes[PREFECTURE]
+    person = arrive(chiyoda)
+    country.pump()
+    # Tsurumi sends a version of its own resident under Chiyoda's record id.
+    own = arrive(tsurumi)
+    (pending,) = (p.message for p in tsurumi.outbox.pending(PREFECTURE, 10))
+    body = {**pending.body, "stream": person.record_id, "sequence": 2}
+    hijack = Message(
+        uuid7(), pending.type, pending.version, person.record_id, 2, pending.created_at, body
+    )
+    before = (count(prefecture, "identity_versions"), count(prefecture, "refusals"))
+
+    with pytest.raises(PeerRejected) as refused:
+        send_alone(tsurumi, PREFECTURE, hijack, clock)
+
+    assert refused.value.reason == "route-refused"
+    assert (count(prefecture, "identity_versions"), count(prefecture, "refusals")) == (
+        before[0],
+        before[1] + 1,
+    )
+    assert current(prefecture, person.record_id)[0] == 1
+    assert own.resident_code not in current(prefecture, person.record_id)[1]
+
+
 # --- volume ---------------------------------------------------------------------------------------
 
 
@@ -476,15 +505,19 @@ def test_a_message_refused_for_its_content_is_set_aside_and_the_rest_still_arriv
     # the outbox between two good ones, as a bug or a bad manual repair might leave it.
     outbox = chiyoda.metadata.tables["outbox"]
     with chiyoda.engine.begin() as connection:
-        good = connection.execute(select(outbox.c.body).limit(1)).scalar_one()
-        bad_body = good.replace(first.resident_code, first.resident_code[:-1] + "9")
+        good = connection.execute(
+            select(outbox.c.body).where(outbox.c.stream == first.record_id)
+        ).scalar_one()
+        wrong = str((int(first.resident_code[-1]) + 1) % 10)
+        bad_body = good.replace(first.resident_code, first.resident_code[:-1] + wrong)
+        assert bad_body != good
         connection.execute(
             outbox.insert().values(
                 message_id=uuid7(),
                 recipient="prefecture",
                 type=IdentityUpdate.TYPE,
                 version=1,
-                stream="not-a-record",
+                stream=first.record_id,
                 sequence=1,
                 created_at=utc_timestamp(chiyoda.clock.now()),
                 body=bad_body,
@@ -498,7 +531,7 @@ def test_a_message_refused_for_its_content_is_set_aside_and_the_rest_still_arriv
         refused = connection.execute(
             select(outbox.c.stream, outbox.c.refusal).where(outbox.c.refused_at.is_not(None))
         ).all()
-    assert [row.stream for row in refused] == ["not-a-record"]
+    assert [row.stream for row in refused] == [first.record_id]
     assert refused[0].refusal.startswith("malformed: body.identity.resident_code")
     held = {entry.resident_code for entry in latest_at(country.national, TOKYO_CHIYODA)}
     assert {first.resident_code, second.resident_code, third.resident_code} <= held
@@ -509,3 +542,23 @@ def test_a_message_refused_for_its_content_is_set_aside_and_the_rest_still_arriv
 def latest_at(node: Node, municipality_code: str) -> list[DigestEntry]:
     with node.unit_of_work() as uow:
         return list(uow.identities.latest(municipality_code))
+
+
+def test_envelope_ids_too_old_to_be_replayed_are_forgotten(
+    make_deployment: DeploymentFactory, clock: FixedClock
+) -> None:
+    country = make_deployment((TOKYO_CHIYODA,))
+    chiyoda, prefecture = country.municipality(TOKYO_CHIYODA), country.nodes[PREFECTURE]
+    arrive(chiyoda, 1)
+    country.pump()
+    seen_before = count(prefecture, "received_envelopes")
+    assert seen_before >= 1
+
+    # Past twice the allowed skew, a replay of those envelopes would be refused as stale:
+    # their ids are no longer needed, and the next envelope's transaction drops them.
+    clock.advance(minutes=11)
+    prefecture.receiver._received = 0
+    arrive(chiyoda, 2)
+    country.pump()
+
+    assert count(prefecture, "received_envelopes") == 1

@@ -29,6 +29,7 @@ from jukinet.protocol.reception import (
 )
 
 MAX_ENVELOPE_BYTES = 32 * 1024 * 1024
+FORGET_EVERY = 500  # envelopes between two clean-ups of the replay table
 
 
 class Handler(Protocol):
@@ -50,6 +51,7 @@ class Receiver:
     refusals: RefusalSink
     handlers: Mapping[str, Handler]
     max_skew: timedelta = field(default=DEFAULT_MAX_SKEW)
+    _received: int = field(default=0, init=False)
 
     def handle(self, raw: bytes) -> Envelope:
         """Apply a received envelope and return the signed response, or raise and log why not."""
@@ -72,11 +74,19 @@ class Receiver:
                 if not uow.inbox.remember(envelope.id, envelope.sender, self.clock.now()):
                     raise ReplayedEnvelope(f"envelope {envelope.id} was already received")
                 response = handler(uow, received.sender, envelope, received.bodies)
+                self._forget_old_envelopes(uow)
                 uow.commit()
         except ProtocolError as error:
             self._log_refusal(envelope, error)
             raise
         return self._respond(envelope, response)
+
+    def _forget_old_envelopes(self, uow: UnitOfWork) -> None:
+        """Now and then, drop envelope ids too old to matter: an envelope older than the
+        allowed clock skew is refused as stale before its id is looked up."""
+        self._received += 1
+        if self._received % FORGET_EVERY == 1:
+            uow.inbox.forget_before(self.clock.now() - 2 * self.max_skew)
 
     def _handler_for(self, envelope: Envelope) -> Handler:
         types = {m.type for m in envelope.messages}

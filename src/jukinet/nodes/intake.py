@@ -20,7 +20,7 @@ from jukinet.protocol.catalogue import (
 )
 from jukinet.protocol.directory import NodeEntry
 from jukinet.protocol.envelope import Envelope, Message
-from jukinet.protocol.errors import RouteRefused
+from jukinet.protocol.errors import MalformedEnvelope, RouteRefused
 
 
 def speaks_for(sender: NodeEntry, municipality_code: str) -> bool:
@@ -39,13 +39,26 @@ def store_updates(
     at: datetime,
     serves: Callable[[str], bool],
 ) -> tuple[DeliveryReceipt, list[tuple[Message, IdentityUpdate]]]:
-    """Apply the envelope's updates; return the receipt and the updates that were new."""
-    for update in bodies:
+    """Apply the envelope's updates; return the receipt and the updates that were new.
+
+    Refused whole (``RouteRefused``) if the sender speaks for a municipality it does not
+    represent, or for a record that another municipality's versions already hold.
+    """
+    for message, update in zip(envelope.messages, bodies, strict=True):
         code = update.identity.municipality_code
         if not speaks_for(sender, code):
             raise RouteRefused(f"{sender.id} may not send identity information for {code}")
         if not serves(code):
             raise RouteRefused(f"this node does not hold identity information for {code}")
+        if (message.stream, message.sequence) != (update.stream, update.sequence):
+            raise MalformedEnvelope(
+                f"message {message.id}: stream and sequence differ from its body"
+            )
+    owners = uow.identities.owners({b.stream for b in bodies})
+    for update in bodies:
+        owner = owners.get(update.stream, update.identity.municipality_code)
+        if owner != update.identity.municipality_code:
+            raise RouteRefused(f"record {update.stream} is held for {owner}, not for this sender")
     versions = [
         (b.stream, b.sequence, b.identity, m.id)
         for m, b in zip(envelope.messages, bodies, strict=True)

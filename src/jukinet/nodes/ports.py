@@ -81,6 +81,10 @@ class Inbox(Protocol):
         """Record the id; False if it was already there."""
         ...
 
+    def forget_before(self, moment: datetime) -> int:
+        """Drop ids received before ``moment``; returns how many."""
+        ...
+
 
 class IdentityHistory(Protocol):
     """The versions of identity information a node holds, with the latest per record.
@@ -100,6 +104,10 @@ class IdentityHistory(Protocol):
         ...
 
     def latest(self, municipality_code: str) -> list[DigestEntry]: ...
+
+    def owners(self, streams: set[str]) -> dict[str, str]:
+        """The municipality code each already-held record (stream) belongs to."""
+        ...
 
     def versions_of(self, resident_code: str) -> list[tuple[str, int, IdentityInfo]]: ...
 

@@ -112,6 +112,17 @@ class SqlIdentityHistory:
         ]
         self._connection.execute(_newer_wins(self._connection, self._current), values)
 
+    def owners(self, streams: set[str]) -> dict[str, str]:
+        c = self._current
+        keys = sorted(streams)
+        found: dict[str, str] = {}
+        for start in range(0, len(keys), 500):
+            query = select(c.c.stream, c.c.municipality_code).where(
+                c.c.stream.in_(keys[start : start + 500])
+            )
+            found.update((stream, code) for stream, code in self._connection.execute(query))
+        return found
+
     def latest(self, municipality_code: str) -> list[DigestEntry]:
         """The latest version of each record, fingerprinted from its stored content (not from
         the stored digest), so content changed behind the system's back shows up."""

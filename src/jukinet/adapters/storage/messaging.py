@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import MetaData, func, select, update
+from sqlalchemy import MetaData, delete, func, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from jukinet.adapters.storage.upserts import insert_for
@@ -60,6 +60,11 @@ class SqlInbox:
             .on_conflict_do_nothing(index_elements=["envelope_id"])
         )
         return self._connection.execute(statement).rowcount == 1
+
+    def forget_before(self, moment: datetime) -> int:
+        t = self._table
+        result = self._connection.execute(delete(t).where(t.c.received_at < moment))
+        return int(result.rowcount or 0)
 
 
 @dataclass(frozen=True, slots=True)
