@@ -117,6 +117,21 @@ def operator_token(
     console.print(token, highlight=False)
 
 
+@operator.command("revoke")
+def operator_revoke(
+    code: Annotated[str, typer.Option("--code", help="the municipality's code")],
+    operator_id: Annotated[str, typer.Argument(help="the operator whose tokens end now")],
+    home: HomeOption = None,
+) -> None:
+    """Revoke every token of an operator (their requests are refused from now on)."""
+    node = open_node(municipality_node_id(code), _settings(home))
+    assert node.tokens is not None
+    revoked = node.tokens.revoke(operator_id, node.clock.now())
+    if not revoked:
+        raise fail(f"{operator_id} has no active token at {code}")
+    console.print(f"revoked {revoked} token(s) of {operator_id}")
+
+
 def print_checks(checks: list[MunicipalityCheck]) -> bool:
     table = Table("municipality", "municipal", "prefecture", "national", "result")
     clean = True
