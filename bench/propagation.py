@@ -60,8 +60,9 @@ from jukinet.domain.changes import ChangeReason
 from jukinet.domain.identity import IdentityInfo
 from jukinet.nodes.municipal.amendments import record_move_within
 from jukinet.nodes.municipal.arrivals import record_arrival
+from jukinet.nodes.municipal.notices import notify_identity
 from jukinet.protocol.catalogue import IdentityUpdate
-from jukinet.protocol.envelope import new_message, utc_timestamp
+from jukinet.protocol.envelope import utc_timestamp
 from jukinet.settings import Settings
 from jukinet.sim.addresses import draw_address
 from jukinet.sim.population import generate_households
@@ -362,16 +363,7 @@ def emit_updates(node: Node, streams: list[Stream], addresses: Addresses) -> lis
             update = IdentityUpdate(
                 stream.stream, stream.sequence + 1, utc_timestamp(now), identity
             )
-            message = new_message(
-                update.TYPE,
-                update.VERSION,
-                update.to_body(),
-                stream=update.stream,
-                sequence=update.sequence,
-                now=now,
-            )
-            uow.identities.add(update.stream, update.sequence, identity, message.id, now)
-            uow.outbox.add(prefecture, message)
+            notify_identity(uow, prefecture, update, now)
             stream.sequence, stream.identity = update.sequence, identity
         uow.commit()
     at = datetime.now(UTC).isoformat()

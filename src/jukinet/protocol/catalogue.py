@@ -26,6 +26,7 @@ from typing import Any, ClassVar, Protocol, TypeVar
 from jukinet.domain.codes import LocalGovernmentCode, MyNumber, ResidentCode
 from jukinet.domain.errors import DomainError
 from jukinet.domain.identity import IDENTITY_FIELDS, IdentityInfo
+from jukinet.protocol.envelope import Message, new_message
 from jukinet.protocol.errors import MalformedEnvelope, UnknownMessageType
 
 
@@ -86,6 +87,17 @@ class IdentityUpdate:
     sequence: int
     recorded_at: str
     identity: IdentityInfo
+
+    def message(self, now: datetime) -> Message:
+        """This update as a new message of its record's stream (a fresh id, same sequence)."""
+        return new_message(
+            self.TYPE,
+            self.VERSION,
+            self.to_body(),
+            stream=self.stream,
+            sequence=self.sequence,
+            now=now,
+        )
 
     def to_body(self) -> dict[str, Any]:
         return {

@@ -7,7 +7,7 @@ This is the one place that decides what leaves the municipality: ``Resident.iden
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
@@ -17,7 +17,7 @@ from jukinet.domain.residents import Resident
 from jukinet.nodes.municipal.office import Office
 from jukinet.nodes.ports import ChangeRecord, Clock, MunicipalUnitOfWork
 from jukinet.protocol.catalogue import IdentityUpdate
-from jukinet.protocol.envelope import new_message, utc_timestamp
+from jukinet.protocol.envelope import utc_timestamp
 
 
 def active_resident(uow: MunicipalUnitOfWork, resident_code: str) -> Resident:
@@ -88,18 +88,16 @@ def record_change(
     )
     if notify:
         update = IdentityUpdate(
-            stream=resident.record_id,
-            sequence=resident.version,
-            recorded_at=utc_timestamp(now),
-            identity=resident.identity(),
+            resident.record_id, resident.version, utc_timestamp(now), resident.identity()
         )
-        message = new_message(
-            update.TYPE,
-            update.VERSION,
-            update.to_body(),
-            stream=resident.record_id,
-            sequence=resident.version,
-            now=now,
-        )
-        uow.identities.add(resident.record_id, resident.version, update.identity, message.id, now)
-        uow.outbox.add(office.prefecture_node, message)
+        notify_identity(uow, office.prefecture_node, update, now)
+
+
+def notify_identity(
+    uow: MunicipalUnitOfWork, prefecture_node: str, update: IdentityUpdate, now: datetime
+) -> None:
+    """Keep the notified version (施行令34条: the municipality keeps what it notified) and queue
+    it for the prefecture node, in the caller's transaction."""
+    message = update.message(now)
+    uow.identities.add(update.stream, update.sequence, update.identity, message.id, now)
+    uow.outbox.add(prefecture_node, message)

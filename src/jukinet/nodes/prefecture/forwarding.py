@@ -12,7 +12,7 @@ from jukinet.nodes.intake import report_digest, store_updates
 from jukinet.nodes.ports import Clock, IdentityStoreUnitOfWork
 from jukinet.protocol.catalogue import DeliveryReceipt, DigestReport, DigestRequest, IdentityUpdate
 from jukinet.protocol.directory import NodeEntry
-from jukinet.protocol.envelope import Envelope, new_message
+from jukinet.protocol.envelope import Envelope
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,15 +42,7 @@ class ForwardIdentityUpdates:
         now = self.clock.now()
         receipt, fresh = store_updates(uow, sender, envelope, bodies, now, self.office.serves)
         for _, update in fresh:
-            forward = new_message(
-                update.TYPE,
-                update.VERSION,
-                update.to_body(),
-                stream=update.stream,
-                sequence=update.sequence,
-                now=now,
-            )
-            uow.outbox.add(self.office.national_node, forward)
+            uow.outbox.add(self.office.national_node, update.message(now))
         return receipt
 
 
