@@ -59,13 +59,12 @@ from jukinet.bootstrap import Deployment, Node, create_deployment, open_node, pl
 from jukinet.domain.changes import ChangeReason
 from jukinet.domain.identity import IdentityInfo
 from jukinet.nodes.municipal.amendments import record_move_within
-from jukinet.nodes.municipal.arrivals import record_arrival
 from jukinet.nodes.municipal.notices import notify_identity
 from jukinet.protocol.catalogue import IdentityUpdate
 from jukinet.protocol.envelope import utc_timestamp
 from jukinet.settings import Settings
 from jukinet.sim.addresses import draw_address
-from jukinet.sim.population import generate_households
+from jukinet.sim.scenario import Story
 
 MUNICIPALITIES = ("131016", "141011", "271276", "011011")  # Tokyo, Kanagawa, Osaka, Hokkaido
 DEFAULT_POSTGRESQL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -116,32 +115,13 @@ def country(database: str, postgresql_url: str) -> Iterator[Deployment]:
 
 
 def register_residents(deployment: Deployment, count: int, rng: random.Random) -> list[Person]:
-    """Record ``count`` people (in households) across the municipalities, with the use case."""
-    people: list[Person] = []
-    share = count // len(MUNICIPALITIES)
-    for code in MUNICIPALITIES:
-        node = deployment.municipality(code)
-        today = node.clock.today()
-        for household in generate_households(rng, code, share, today):
-            household_id = None
-            for person, relationship in household.members:
-                form: dict[str, Any] = {
-                    "reason": ChangeReason.EX_OFFICIO_RECORD.value,
-                    "family_name": person.name.family,
-                    "given_name": person.name.given,
-                    "family_name_kana": person.name.family_kana,
-                    "given_name_kana": person.name.given_kana,
-                    "birth_date": person.birth_date.isoformat(),
-                    "sex": person.sex,
-                    "address": household.address.text,
-                    "arrived_on": max(person.birth_date, today.replace(day=1)).isoformat(),
-                }
-                if household_id is not None:
-                    form["household"] = {"household_id": household_id, "relationship": relationship}
-                resident = record_arrival(form, OPERATOR, node.supply)  # type: ignore[arg-type]
-                household_id = resident.household_id
-                people.append(Person(node, resident.resident_code, household.address.text))
-    return people
+    """Record ``count`` people (in households) across the municipalities, with the use case:
+    the demo story's population, through the same register use cases."""
+    story = Story(deployment, rng.randrange(2**32), deployment.national.clock.today())
+    story.populate(count)
+    return [
+        Person(deployment.municipality(p.municipality), p.code, p.address) for p in story.people
+    ]
 
 
 class Addresses:
