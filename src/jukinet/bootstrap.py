@@ -23,13 +23,20 @@ from sqlalchemy import Engine, MetaData
 from jukinet.adapters.clock import SystemClock
 from jukinet.adapters.crypto.ca import DeploymentCA
 from jukinet.adapters.crypto.directory_files import load_signed_directory, write_signed_directory
+from jukinet.adapters.crypto.request_signatures import (
+    Credential,
+    certificate_fingerprint,
+    raw_public_key,
+)
 from jukinet.adapters.crypto.signers import CertificateVerifier, NodeSigner
 from jukinet.adapters.network.peer import SignedPeer
+from jukinet.adapters.network.recipient_client import RecipientCredentials, write_profile
 from jukinet.adapters.network.relay import Relay
 from jukinet.adapters.network.servers import BackgroundServer, TlsFiles
 from jukinet.adapters.network.tls import client_ssl_context
 from jukinet.adapters.network.transports import AsgiBridge, EnvelopePoster, in_process_endpoint
 from jukinet.adapters.storage import migrations
+from jukinet.adapters.storage.credentials import SqlRecipientCredentials
 from jukinet.adapters.storage.engines import StoreLocation, make_engine
 from jukinet.adapters.storage.messaging import OutboxReader, RefusalLog
 from jukinet.adapters.storage.operators import SqlOperatorTokens
@@ -40,7 +47,9 @@ from jukinet.adapters.storage.units import (
     SqlNationalUnitOfWork,
     SqlUnitOfWork,
 )
+from jukinet.domain.legal import registry_in_force
 from jukinet.domain.municipalities import municipality
+from jukinet.domain.provision import check_id
 from jukinet.nodes.inbound import Handler, Receiver
 from jukinet.nodes.municipal.codes import CodeSupply
 from jukinet.nodes.municipal.cs import AnswerDigest
@@ -54,6 +63,7 @@ from jukinet.nodes.prefecture.forwarding import (
     PrefectureOffice,
     answer_digest,
 )
+from jukinet.nodes.provision.providers import Provider
 from jukinet.protocol.catalogue import (
     CodePoolRequest,
     DigestRequest,
@@ -63,6 +73,7 @@ from jukinet.protocol.catalogue import (
 )
 from jukinet.protocol.directory import NATIONAL_ID, Directory, NodeEntry, municipality_node_id
 from jukinet.settings import Settings
+from jukinet.web.recipient_auth import RecipientAuthenticator
 
 PREFECTURE_ID = "prefecture"
 MY_NUMBER_KEY = "my-number.key"
@@ -91,6 +102,9 @@ class Node:
     supply: CodeSupply | None = None
     tokens: SqlOperatorTokens | None = None
     consistency: ConsistencyCheck | None = None
+    provider: Provider | None = None
+    credentials: SqlRecipientCredentials | None = None
+    authenticator: RecipientAuthenticator | None = None
     _app: Any = None
 
     def unit_of_work(self) -> Any:
@@ -191,7 +205,31 @@ def build_node(
         node.tokens = SqlOperatorTokens(engine, metadata)
     if entry.role is Role.NATIONAL:
         node.consistency = ConsistencyCheck(directory, peer, node.unit_of_work)
+    if entry.role in PROVIDER_NAMES:
+        _add_provision(node, settings)
     return node
+
+
+PROVIDER_NAMES = {
+    Role.NATIONAL: "地方公共団体情報システム機構",
+    Role.PREFECTURE: "都道府県知事（都道府県サーバ集約センター）",
+}
+
+
+def _add_provision(node: Node, settings: Settings) -> None:
+    """Provision to recipients: the law in force, credentials, the request authenticator."""
+    role = node.entry.role
+    node.provider = Provider(
+        PROVIDER_NAMES[role],
+        partial(registry_in_force, role.value),
+        node.clock,
+        node.unit_of_work,
+        settings.max_candidates,
+    )
+    node.credentials = SqlRecipientCredentials(node.engine, node.metadata)
+    node.authenticator = RecipientAuthenticator(
+        node.credentials.get, node.clock.now, settings.max_skew
+    )
 
 
 def open_node(node_id: str, settings: Settings, clock: Clock | None = None) -> Node:
@@ -392,3 +430,42 @@ class Deployment:
             node.engine.dispose()
         if self.bridge is not None:
             self.bridge.close()
+
+
+RECIPIENT_KINDS = ("agency", "portal")
+
+
+def register_recipient(
+    node: Node, recipient_id: str, kind: str, operator: str, folder: Path, pki_dir: Path
+) -> RecipientCredentials:
+    """Issue a recipient a client certificate from the deployment CA, register it with the
+    providing ``node`` (logged in the registry's change log) and write the credentials
+    folder the recipient's systems use.
+
+    An agency must be a recipient the legal registry in force names; a portal (a resident
+    portal asking on residents' behalf) only needs a valid id.
+    """
+    if node.provider is None or node.credentials is None:
+        raise ValueError(f"{node.entry.id} does not provide identity information")
+    if kind not in RECIPIENT_KINDS:
+        raise ValueError(f"kind must be one of {RECIPIENT_KINDS}, got {kind!r}")
+    check_id("recipient", recipient_id)
+    if kind == "agency":
+        node.provider.law().recipient(recipient_id)
+    issued = DeploymentCA.load(pki_dir).issue_client(f"recipient:{recipient_id}", folder)
+    certificate = issued.certificate
+    node.credentials.register(
+        Credential(
+            certificate_fingerprint(certificate),
+            recipient_id,
+            kind,
+            raw_public_key(certificate),
+            certificate.not_valid_after_utc,
+            None,
+        ),
+        operator,
+        node.clock.now(),
+    )
+    (folder / "ca.cert.pem").write_bytes((pki_dir / "ca.cert.pem").read_bytes())
+    write_profile(folder, recipient_id, kind, node.entry.id, node.entry.endpoint)
+    return RecipientCredentials.load(folder)

@@ -6,6 +6,7 @@
 | ``JUKINET_DATABASE_URL`` | SQLite folder/file or PostgreSQL URL (one schema per node) | ``sqlite:///$JUKINET_HOME/db`` |
 | ``JUKINET_SCHEMA_PREFIX`` | prefix of the PostgreSQL schemas (lets test runs share a server) | empty |
 | ``JUKINET_MAX_SKEW_SECONDS`` | how old (or early) an envelope may be | ``300`` |
+| ``JUKINET_PROVISION_MAX_CANDIDATES`` | how many people one provision answer may name before "narrow your search" | ``10`` |
 | ``JUKINET_SQLITE_SYNCHRONOUS`` | SQLite durability: ``FULL`` survives power loss, ``NORMAL`` only a crash of the process | ``FULL`` |
 """
 
@@ -31,6 +32,7 @@ class Settings:
     schema_prefix: str = ""
     max_skew: timedelta = timedelta(minutes=5)
     sqlite_synchronous: str = "FULL"
+    max_candidates: int = 10
 
     @property
     def pki_dir(self) -> Path:
@@ -49,17 +51,26 @@ class Settings:
         cls, environ: Mapping[str, str] = os.environ, home: Path | None = None
     ) -> Settings:
         base = (home or Path(environ.get("JUKINET_HOME", "var"))).resolve()
-        skew = environ.get("JUKINET_MAX_SKEW_SECONDS", "300")
-        if not skew.isdigit():
-            raise SettingsError(f"JUKINET_MAX_SKEW_SECONDS must be a whole number, got {skew!r}")
+        skew = _whole_number(environ, "JUKINET_MAX_SKEW_SECONDS", "300")
+        candidates = _whole_number(environ, "JUKINET_PROVISION_MAX_CANDIDATES", "10")
+        if candidates < 1:
+            raise SettingsError("JUKINET_PROVISION_MAX_CANDIDATES must be at least 1")
         return cls(
             home=base,
             database_url=environ.get("JUKINET_DATABASE_URL") or f"sqlite:///{base / 'db'}",
             schema_prefix=environ.get("JUKINET_SCHEMA_PREFIX", ""),
-            max_skew=timedelta(seconds=int(skew)),
+            max_skew=timedelta(seconds=skew),
+            max_candidates=candidates,
             sqlite_synchronous=environ.get("JUKINET_SQLITE_SYNCHRONOUS", "FULL").upper(),
         )
 
     def store(self, node_id: str) -> StoreLocation:
         """Where ``node_id`` keeps its tables under this deployment's database URL."""
         return location_for(self.database_url, node_id, self.schema_prefix, self.sqlite_synchronous)
+
+
+def _whole_number(environ: Mapping[str, str], name: str, default: str) -> int:
+    value = environ.get(name, default)
+    if not value.isdigit():
+        raise SettingsError(f"{name} must be a whole number, got {value!r}")
+    return int(value)

@@ -28,7 +28,7 @@ def test_the_migrations_build_the_schema_the_code_uses(role: str, tmp_path: obje
             version = connection.execute(text("select version_num from alembic_version")).scalar()
         assert differences == []
         assert version is not None
-        assert version.startswith("0002_")
+        assert version.startswith("0003_")
     finally:
         if location.schema:
             drop_schema(engine, location.schema)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from jukinet.cli import codes, demo, nodes, pki
+from jukinet.cli import agency, codes, demo, nodes, pki
 from jukinet.domain.errors import DomainError
 from jukinet.nodes.ports import PortError
 
@@ -26,6 +26,9 @@ app.add_typer(nodes.deploy, name="deploy", help="Create a deployment: PKI, direc
 app.command("serve")(nodes.serve)
 app.add_typer(nodes.operator, name="operator", help="Clerk API tokens of a municipality node.")
 app.command("verify")(nodes.verify)
+app.add_typer(
+    agency.app, name="agency", help="Recipients of identity information: credentials, queries."
+)
 
 
 def main() -> None:

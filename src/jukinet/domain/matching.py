@@ -79,7 +79,9 @@ _NUMBER_SUFFIXES = re.compile(r"(\d+)(?:番地の?|番の?|号|の)(?=\d|$)")
 
 def _common(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
-    return _SELECTORS_AND_SPACES.sub("", text)
+    # NFKC turns some compatibility characters into a space and a combining mark (´ → " ́");
+    # once the space is gone the mark composes with the letter before it, so normalise again.
+    return unicodedata.normalize("NFC", _SELECTORS_AND_SPACES.sub("", text))
 
 
 def name_key(name: str) -> str:

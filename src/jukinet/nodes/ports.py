@@ -18,6 +18,7 @@ from typing import Any, Protocol, Self
 from jukinet.domain.certificates import MoveOutCertificate
 from jukinet.domain.identity import IdentityInfo
 from jukinet.domain.residents import Household, Resident
+from jukinet.domain.searches import SearchKey
 from jukinet.protocol.catalogue import DigestEntry
 from jukinet.protocol.envelope import Message
 
@@ -248,7 +249,169 @@ class IssuedMyNumbers(Protocol):
         ...
 
 
-class NationalUnitOfWork(IdentityStoreUnitOfWork, Protocol):
+# --- Provision to agencies (national and prefecture nodes) -------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ProvisionEntry:
+    """One line of the provision log: who received what, for which affair, how and when.
+
+    ``outcome`` is ``provided`` (some or no records found), ``refused`` (outside the law),
+    ``narrow`` (too many candidates), ``invalid`` (a key that could not be read) or
+    ``resident-view`` (a resident looking at their own provision records). Only ``provided``
+    counts in the annual notice.
+    """
+
+    provision_id: str
+    at: datetime
+    recipient_id: str
+    affair_id: str
+    channel: str
+    operator: str
+    key_kind: str
+    outcome: str
+    batch_id: str | None = None
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ProvisionRecord:
+    """A provision as a resident sees it: when, to whom, for what, how."""
+
+    at: datetime
+    recipient_id: str
+    affair_id: str
+    channel: str
+
+
+@dataclass(frozen=True, slots=True)
+class MonthlyCount:
+    recipient_id: str
+    affair_id: str
+    month: str  # YYYY-MM
+    channel: str
+    count: int
+
+
+class ProvisionLog(Protocol):
+    def record(self, entry: ProvisionEntry, resident_codes: Sequence[str]) -> None:
+        """Write the entry and, once each, the residents whose information it provided."""
+        ...
+
+    def records_of(self, resident_codes: Sequence[str]) -> list[ProvisionRecord]:
+        """Every provision of these residents' information, oldest first."""
+        ...
+
+    def monthly_counts(self, first_month: str, last_month: str) -> list[MonthlyCount]:
+        """Records provided per recipient, affair, month and channel (outcome ``provided``)."""
+        ...
+
+
+class IdentitySearch(Protocol):
+    """Finds people in the identity store by a restricted key (see domain/searches.py)."""
+
+    def find(self, key: SearchKey, prefecture: str | None, limit: int) -> list[IdentityInfo]:
+        """The current identity of each matching person (at most ``limit`` people), the
+        record they live in now if there is one, else the most recently removed."""
+        ...
+
+    def codes_of(self, my_number: str) -> list[str]:
+        """Every 住民票コード this person has held, from their 個人番号."""
+        ...
+
+    def histories(self, resident_codes: Sequence[str]) -> dict[str, list[IdentityInfo]]:
+        """Every version held of each person, in the order the changes happened."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class BatchTicket:
+    """A batch request and how far its processing has got.
+
+    ``state``: ``queued`` (rows staged, waiting), ``matching`` (some chunks done), ``done``,
+    or ``failed`` (``problem`` says why; nothing more will be provided).
+    """
+
+    batch_id: str
+    recipient_id: str
+    affair_id: str
+    channel: str
+    operator: str
+    format: str
+    encoding: str | None
+    history: bool
+    state: str
+    rows_total: int
+    rows_done: int
+    received_at: datetime
+    finished_at: datetime | None = None
+    problem: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StagedRow:
+    """One row of a batch as received: its key, or why it cannot be searched with."""
+
+    number: int
+    reference: str
+    key: SearchKey | None
+    problem: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RowMatches:
+    """A staged row and the current records its key matched (any number of people)."""
+
+    number: int
+    reference: str
+    problem: str | None
+    records: list[IdentityInfo]
+
+
+@dataclass(frozen=True, slots=True)
+class RowResult:
+    number: int
+    reference: str
+    outcome: str  # matched | ambiguous | not-found | invalid
+    content: str  # the row's answer as JSON
+
+
+class Batches(Protocol):
+    def create(self, ticket: BatchTicket) -> None: ...
+
+    def add_rows(self, batch_id: str, rows: Sequence[StagedRow]) -> None: ...
+
+    def get(self, batch_id: str) -> BatchTicket | None: ...
+
+    def pending(self) -> list[str]:
+        """Batches waiting or part-way through, oldest first."""
+        ...
+
+    def match(
+        self, batch_id: str, first: int, last: int, prefecture: str | None
+    ) -> list[RowMatches]:
+        """Rows ``first``..``last`` with the records their keys match, found set-based."""
+        ...
+
+    def add_results(self, batch_id: str, results: Sequence[RowResult]) -> None: ...
+
+    def update(self, batch_id: str, **changes: object) -> None:
+        """Change ``state``, ``rows_total``, ``rows_done``, ``finished_at`` or ``problem``."""
+        ...
+
+
+class ProvisionUnitOfWork(IdentityStoreUnitOfWork, Protocol):
+    @property
+    def search(self) -> IdentitySearch: ...
+
+    @property
+    def provision_log(self) -> ProvisionLog: ...
+
+    @property
+    def batches(self) -> Batches: ...
+
+
+class NationalUnitOfWork(ProvisionUnitOfWork, Protocol):
     @property
     def issued_codes(self) -> IssuedCodes: ...
 

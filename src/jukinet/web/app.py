@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
-from jukinet.web import node_api, problems, register_api
+from jukinet.web import node_api, problems, provision_api, register_api
 
 if TYPE_CHECKING:
     from jukinet.bootstrap import Node
@@ -23,6 +23,8 @@ def create_app(node: Node) -> FastAPI:
     app.include_router(node_api.router(node.receiver))
     if node.supply is not None and node.tokens is not None:
         app.include_router(register_api.router(node.supply, node.tokens))
+    if node.provider is not None and node.authenticator is not None:
+        app.include_router(provision_api.router(node.provider, node.authenticator))
 
     @app.get("/health", tags=["operations"])
     async def health() -> dict[str, Any]:

@@ -23,6 +23,7 @@ from jukinet.domain.errors import (
     NotFound,
     UnknownMunicipality,
 )
+from jukinet.domain.provision import NarrowYourSearch, ProvisionNotPermitted
 from jukinet.nodes.ports import PeerRejected, PeerUnavailable
 from jukinet.protocol.errors import (
     BadSignature,
@@ -41,6 +42,8 @@ log = structlog.get_logger("jukinet.web")
 PROBLEM = "application/problem+json"
 
 DOMAIN_STATUS: dict[type[DomainError], int] = {
+    ProvisionNotPermitted: 403,
+    NarrowYourSearch: 422,
     InvalidValue: 422,
     UnknownMunicipality: 422,
     NotFound: 404,

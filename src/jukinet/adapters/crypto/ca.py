@@ -49,6 +49,7 @@ _DIGEST = None  # Ed25519 hashes internally; an ECDSA fallback would put hashes.
 
 CA_VALIDITY = timedelta(days=3650)
 NODE_VALIDITY = timedelta(days=730)
+CLIENT_VALIDITY = timedelta(days=365)
 # Certificates start a little in the past so a node whose clock lags does not refuse them.
 _BACKDATE = timedelta(minutes=5)
 
@@ -231,6 +232,30 @@ class DeploymentCA:
         _write_private_key(key_path, key)
         cert_path.write_bytes(cert_pem)
         return NodeCredentials(node_id, key_path, cert_path, cert_pem.decode())
+
+    def issue_client(
+        self, common_name: str, folder: Path, validity: timedelta = CLIENT_VALIDITY
+    ) -> NodeCredentials:
+        """A key and a TLS-client certificate for a body outside the network of nodes — an
+        agency or a resident portal — written to ``folder`` as ``client.key.pem`` and
+        ``client.cert.pem``. It can open a mutual-TLS connection, but no directory entry
+        names it, so it can never sign envelopes as a node."""
+        folder.mkdir(parents=True, exist_ok=True)
+        key_path, cert_path = folder / "client.key.pem", folder / "client.cert.pem"
+        key = generate_key()
+        subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+        certificate = (
+            _builder(subject, self.certificate.subject, key.public_key(), validity)
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .add_extension(_key_usage(digital_signature=True), critical=True)
+            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False)
+            .add_extension(_authority_key_id(self._key), critical=False)
+            .sign(self._key, _DIGEST)
+        )
+        cert_pem = certificate.public_bytes(serialization.Encoding.PEM)
+        _write_private_key(key_path, key)
+        cert_path.write_bytes(cert_pem)
+        return NodeCredentials(common_name, key_path, cert_path, cert_pem.decode())
 
     def issued(self) -> list[NodeCredentials]:
         """Every node certificate in the folder, by node id."""

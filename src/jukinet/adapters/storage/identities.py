@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection
 
 from jukinet.adapters.storage.upserts import insert_for
 from jukinet.domain.identity import IdentityInfo, content_digest
+from jukinet.domain.matching import address_key, kana_key, name_key
 from jukinet.protocol.canonical import canonical_bytes
 from jukinet.protocol.catalogue import DigestEntry
 
@@ -32,6 +33,11 @@ _CURRENT_FROM_VERSION = (
     "status",
     "content",
     "digest",
+    "name_key",
+    "kana_key",
+    "birth_date",
+    "sex",
+    "address_key",
 )
 _UPSERTS: dict[tuple[str, Table], Any] = {}
 
@@ -166,4 +172,9 @@ def _version_row(version: Version, at: datetime) -> dict[str, object]:
         "content": content,
         "digest": content_digest(content),
         "stored_at": at,
+        "name_key": name_key(identity.family_name + identity.given_name),
+        "kana_key": kana_key(identity.family_name_kana + identity.given_name_kana),
+        "birth_date": identity.birth_date,
+        "sex": identity.sex.value,
+        "address_key": address_key(identity.address),
     }

@@ -106,8 +106,110 @@ def _identity_store(metadata: MetaData) -> None:
         Column("content", Text, nullable=False),
         Column("digest", String(64), nullable=False),
         Column("updated_at", DateTime(timezone=True), nullable=False),
+        # Search keys (matching.py), so that provision finds people by index, never by scan.
+        Column("name_key", String(200), nullable=False, server_default=""),
+        Column("kana_key", String(200), nullable=False, server_default=""),
+        Column("birth_date", Date),
+        Column("sex", String(6), nullable=False, server_default=""),
+        Column("address_key", String(400), nullable=False, server_default=""),
     )
     Index("ix_identity_current_municipality", current.c.municipality_code, current.c.stream)
+    Index("ix_identity_current_name", current.c.name_key, current.c.birth_date)
+    Index("ix_identity_current_kana", current.c.kana_key, current.c.birth_date)
+
+
+def _provision(metadata: MetaData) -> None:
+    """Provision to agencies: credentials, the registry's change log, the provision log and
+    batch requests (national and prefecture nodes)."""
+    Table(
+        "recipient_credentials",
+        metadata,
+        Column("fingerprint", String(64), primary_key=True),
+        Column("recipient_id", String(64), nullable=False, index=True),
+        Column("kind", String(10), nullable=False),  # agency | portal
+        Column("public_key", Text, nullable=False),
+        Column("not_after", DateTime(timezone=True), nullable=False),
+        Column("registered_at", DateTime(timezone=True), nullable=False),
+        Column("registered_by", String(64), nullable=False),
+        Column("revoked_at", DateTime(timezone=True)),
+        Column("revoked_by", String(64)),
+    )
+    Table(
+        "registry_changes",
+        metadata,
+        Column("id", SERIAL, primary_key=True, autoincrement=True),
+        Column("at", DateTime(timezone=True), nullable=False),
+        Column("operator", String(64), nullable=False),
+        Column("action", String(40), nullable=False),
+        Column("subject", String(64), nullable=False),
+        Column("detail", Text, nullable=False),
+    )
+    provisions = Table(
+        "provisions",
+        metadata,
+        Column("provision_id", ID, primary_key=True),
+        Column("at", DateTime(timezone=True), nullable=False),
+        Column("month", String(7), nullable=False),  # YYYY-MM in Japan time, for the notice
+        Column("recipient_id", String(64), nullable=False),
+        Column("affair_id", String(64), nullable=False),
+        Column("channel", String(20), nullable=False),
+        Column("operator", String(64), nullable=False),
+        Column("key_kind", String(20), nullable=False),
+        Column("outcome", String(30), nullable=False),
+        Column("provided", Integer, nullable=False),
+        Column("batch_id", ID),
+        Column("detail", Text, nullable=False),
+    )
+    Index("ix_provisions_month", provisions.c.month, provisions.c.recipient_id)
+    Table(
+        "provided_residents",
+        metadata,
+        Column("provision_id", ID, primary_key=True),
+        Column("resident_code", CODE11, primary_key=True, index=True),
+    )
+    Table(
+        "batches",
+        metadata,
+        Column("batch_id", ID, primary_key=True),
+        Column("recipient_id", String(64), nullable=False, index=True),
+        Column("affair_id", String(64), nullable=False),
+        Column("channel", String(20), nullable=False),
+        Column("operator", String(64), nullable=False),
+        Column("format", String(10), nullable=False),
+        Column("encoding", String(20)),
+        Column("history", Boolean, nullable=False),
+        Column("state", String(12), nullable=False, index=True),
+        Column("rows_total", Integer, nullable=False),
+        Column("rows_done", Integer, nullable=False),
+        Column("received_at", DateTime(timezone=True), nullable=False),
+        Column("finished_at", DateTime(timezone=True)),
+        Column("problem", Text),
+    )
+    Table(
+        "batch_rows",
+        metadata,
+        Column("batch_id", ID, primary_key=True),
+        Column("number", Integer, primary_key=True),
+        Column("reference", String(64), nullable=False),
+        Column("key_kind", String(20)),
+        Column("resident_code", CODE11),
+        Column("my_number", CODE12),
+        Column("name_key", String(200)),
+        Column("kana_key", String(200)),
+        Column("birth_date", Date),
+        Column("sex", String(6)),
+        Column("address_key", String(400)),
+        Column("problem", Text),
+    )
+    Table(
+        "batch_results",
+        metadata,
+        Column("batch_id", ID, primary_key=True),
+        Column("number", Integer, primary_key=True),
+        Column("reference", String(64), nullable=False),
+        Column("outcome", String(12), nullable=False),
+        Column("content", Text, nullable=False),
+    )
 
 
 def municipal_metadata() -> MetaData:
@@ -217,6 +319,7 @@ def prefecture_metadata() -> MetaData:
     metadata = MetaData()
     _messaging(metadata)
     _identity_store(metadata)
+    _provision(metadata)
     return metadata
 
 
@@ -224,6 +327,7 @@ def national_metadata() -> MetaData:
     metadata = MetaData()
     _messaging(metadata)
     _identity_store(metadata)
+    _provision(metadata)
     Table(
         "issued_resident_codes",
         metadata,

@@ -24,6 +24,7 @@ from jukinet.adapters.storage.municipal import (
     SqlResidents,
 )
 from jukinet.adapters.storage.national import SqlIssuedCodes, SqlIssuedMyNumbers
+from jukinet.adapters.storage.provision import SqlIdentitySearch, SqlProvisionLog
 
 
 class SqlUnitOfWork:
@@ -84,10 +85,15 @@ class SqlMunicipalUnitOfWork(SqlUnitOfWork):
 
 
 class SqlIdentityStoreUnitOfWork(SqlUnitOfWork):
-    """The prefecture node's unit of work: the identity store and messaging only."""
+    """The prefecture node's unit of work: the identity store, provision and messaging."""
+
+    def _bind(self, connection: Connection, metadata: MetaData) -> None:
+        super()._bind(connection, metadata)
+        self.search = SqlIdentitySearch(connection, metadata)
+        self.provision_log = SqlProvisionLog(connection, metadata)
 
 
-class SqlNationalUnitOfWork(SqlUnitOfWork):
+class SqlNationalUnitOfWork(SqlIdentityStoreUnitOfWork):
     def _bind(self, connection: Connection, metadata: MetaData) -> None:
         super()._bind(connection, metadata)
         self.issued_codes = SqlIssuedCodes(connection, metadata)

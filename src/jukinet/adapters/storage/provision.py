@@ -1,0 +1,148 @@
+"""Repositories of provision: search by restricted key, and the provision log.
+
+A search is two indexed queries: the distinct people (住民票コード) whose latest record
+matches the key, capped at ``limit``; then every current record of those people, from which
+the record they live in now is chosen. The log writes one row per provision and one row per
+resident provided, in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import MetaData, and_, func, select
+from sqlalchemy.engine import Connection
+
+from jukinet.adapters.clock import JST
+from jukinet.domain.identity import IdentityInfo, RecordStatus
+from jukinet.domain.searches import KeyKind, SearchKey
+from jukinet.nodes.ports import MonthlyCount, ProvisionEntry, ProvisionRecord
+
+
+class SqlIdentitySearch:
+    def __init__(self, connection: Connection, metadata: MetaData) -> None:
+        self._connection = connection
+        self._current = metadata.tables["identity_current"]
+        self._versions = metadata.tables["identity_versions"]
+
+    def find(self, key: SearchKey, prefecture: str | None, limit: int) -> list[IdentityInfo]:
+        c = self._current
+        condition = and_(*_conditions(c, key))
+        if prefecture is not None:
+            condition = and_(condition, c.c.municipality_code.startswith(prefecture))
+        people = select(c.c.resident_code).where(condition).distinct().limit(limit)
+        codes = [row[0] for row in self._connection.execute(people)]
+        if not codes:
+            return []
+        records = select(c.c.content, c.c.status, c.c.sequence).where(c.c.resident_code.in_(codes))
+        chosen: dict[str, tuple[Any, ...]] = {}
+        for content, status, sequence in self._connection.execute(records):
+            identity = IdentityInfo.from_wire(json.loads(content))
+            rank = (status == RecordStatus.ACTIVE.value, identity.change_date, sequence)
+            kept = chosen.get(identity.resident_code)
+            if kept is None or rank > kept[0]:
+                chosen[identity.resident_code] = (rank, identity)
+        return [chosen[code][1] for code in codes if code in chosen]
+
+    def codes_of(self, my_number: str) -> list[str]:
+        c, v = self._current, self._versions
+        current = {
+            row[0]
+            for row in self._connection.execute(
+                select(c.c.resident_code).where(c.c.my_number == my_number)
+            )
+        }
+        earlier: set[str] = set()
+        for code in current:
+            for (content,) in self._connection.execute(
+                select(v.c.content).where(v.c.resident_code == code)
+            ):
+                previous = json.loads(content).get("previous_resident_code")
+                if previous:
+                    earlier.add(previous)
+        return sorted(current | earlier)
+
+
+def _conditions(c: Any, key: SearchKey) -> list[Any]:
+    if key.kind is KeyKind.RESIDENT_CODE:
+        return [c.c.resident_code == key.resident_code]
+    if key.kind is KeyKind.MY_NUMBER:
+        return [c.c.my_number == key.my_number]
+    assert key.sex is not None
+    assert key.birth_date is not None
+    common = [c.c.birth_date == key.birth_date, c.c.sex == key.sex.value]
+    if key.kind is KeyKind.KANA:
+        return [c.c.kana_key == key.kana, *common]
+    by_name = [c.c.name_key == key.name, *common]
+    return by_name if key.address is None else [*by_name, c.c.address_key == key.address]
+
+
+def month_of(moment: datetime) -> str:
+    """The month, in Japan time, that a provision at ``moment`` counts towards."""
+    return moment.astimezone(JST).strftime("%Y-%m")
+
+
+class SqlProvisionLog:
+    def __init__(self, connection: Connection, metadata: MetaData) -> None:
+        self._connection = connection
+        self._provisions = metadata.tables["provisions"]
+        self._provided = metadata.tables["provided_residents"]
+
+    def record(self, entry: ProvisionEntry, resident_codes: Sequence[str]) -> None:
+        self._connection.execute(
+            self._provisions.insert(),
+            {
+                "provision_id": entry.provision_id,
+                "at": entry.at,
+                "month": month_of(entry.at),
+                "recipient_id": entry.recipient_id,
+                "affair_id": entry.affair_id,
+                "channel": entry.channel,
+                "operator": entry.operator,
+                "key_kind": entry.key_kind,
+                "outcome": entry.outcome,
+                "provided": len(set(resident_codes)),
+                "batch_id": entry.batch_id,
+                "detail": entry.detail,
+            },
+        )
+        unique = sorted(set(resident_codes))
+        if unique:
+            self._connection.execute(
+                self._provided.insert(),
+                [{"provision_id": entry.provision_id, "resident_code": c} for c in unique],
+            )
+
+    def records_of(self, resident_codes: Sequence[str]) -> list[ProvisionRecord]:
+        p, r = self._provisions, self._provided
+        query = (
+            select(p.c.at, p.c.recipient_id, p.c.affair_id, p.c.channel)
+            .join(r, r.c.provision_id == p.c.provision_id)
+            .where(r.c.resident_code.in_(list(resident_codes)), p.c.outcome == "provided")
+            .distinct()
+            .order_by(p.c.at)
+        )
+        return [
+            ProvisionRecord(_aware(at), recipient, affair, channel)
+            for at, recipient, affair, channel in self._connection.execute(query)
+        ]
+
+    def monthly_counts(self, first_month: str, last_month: str) -> list[MonthlyCount]:
+        p = self._provisions
+        total = func.sum(p.c.provided)
+        query = (
+            select(p.c.recipient_id, p.c.affair_id, p.c.month, p.c.channel, total)
+            .where(p.c.month.between(first_month, last_month), p.c.outcome == "provided")
+            .group_by(p.c.recipient_id, p.c.affair_id, p.c.month, p.c.channel)
+            .having(total > 0)
+            .order_by(p.c.recipient_id, p.c.affair_id, p.c.month, p.c.channel)
+        )
+        return [MonthlyCount(*row[:4], int(row[4])) for row in self._connection.execute(query)]
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; every moment we store is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
