@@ -9,6 +9,7 @@ STAMP := $(VENV)/.installed
 .PHONY: demo test gate bench setup clean
 
 $(STAMP): pyproject.toml constraints.txt
+	scripts/system-packages
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'

@@ -18,11 +18,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import structlog
 from sqlalchemy import Engine, MetaData
 
 from jukinet.adapters.clock import SystemClock
 from jukinet.adapters.crypto.ca import DeploymentCA
 from jukinet.adapters.crypto.directory_files import load_signed_directory, write_signed_directory
+from jukinet.adapters.crypto.packages import MediaKey
 from jukinet.adapters.crypto.request_signatures import (
     Credential,
     certificate_fingerprint,
@@ -63,6 +65,7 @@ from jukinet.nodes.prefecture.forwarding import (
     PrefectureOffice,
     answer_digest,
 )
+from jukinet.nodes.provision.batches import run_pending
 from jukinet.nodes.provision.providers import Provider
 from jukinet.protocol.catalogue import (
     CodePoolRequest,
@@ -74,6 +77,8 @@ from jukinet.protocol.catalogue import (
 from jukinet.protocol.directory import NATIONAL_ID, Directory, NodeEntry, municipality_node_id
 from jukinet.settings import Settings
 from jukinet.web.recipient_auth import RecipientAuthenticator
+
+log = structlog.get_logger("jukinet.node")
 
 PREFECTURE_ID = "prefecture"
 MY_NUMBER_KEY = "my-number.key"
@@ -105,6 +110,9 @@ class Node:
     provider: Provider | None = None
     credentials: SqlRecipientCredentials | None = None
     authenticator: RecipientAuthenticator | None = None
+    batch_wake: threading.Event = field(default_factory=threading.Event)
+    settings: Settings | None = None
+    signer: NodeSigner | None = None
     _app: Any = None
 
     def unit_of_work(self) -> Any:
@@ -112,6 +120,26 @@ class Node:
         return UNITS[self.entry.role](
             self.engine, self.metadata, self.clock.now, self.relay.wake.set
         )
+
+    def serve_background_work(self, stop: threading.Event) -> list[threading.Thread]:
+        """Start the outbox relay and, on a providing node, the batch worker."""
+        threads = [threading.Thread(target=self.relay.serve, args=(stop,), daemon=True)]
+        if self.provider is not None:
+            threads.append(threading.Thread(target=self._serve_batches, args=(stop,), daemon=True))
+        for thread in threads:
+            thread.start()
+        return threads
+
+    def _serve_batches(self, stop: threading.Event, idle: float = 2.0) -> None:
+        """Match waiting batches until ``stop``; an upload wakes the worker at once."""
+        assert self.provider is not None
+        while not stop.is_set():
+            try:
+                run_pending(self.provider)
+            except Exception:  # the worker must outlive any single failure
+                log.exception("batch matching failed")
+            self.batch_wake.wait(idle)
+            self.batch_wake.clear()
 
     @property
     def app(self) -> Any:
@@ -139,6 +167,20 @@ def _handlers(entry: NodeEntry, clock: Clock, secrets_dir: Path) -> dict[str, Ha
         CodePoolRequest.TYPE: GrantCodePool(clock),
         MyNumberRequest.TYPE: GenerateMyNumber(deriver, clock),
     }
+
+
+MEDIA_KEY = "media.key"
+MEDIA_PUBLIC_KEY = "media.pub.pem"
+
+
+def media_key(settings: Settings) -> MediaKey:
+    """The national node's key for batch requests on media: created once, kept secret; its
+    public half goes to every agency with its credentials."""
+    path = settings.secrets_dir / MEDIA_KEY
+    if not path.exists():
+        settings.secrets_dir.mkdir(parents=True, exist_ok=True)
+        MediaKey.generate().save(path)
+    return MediaKey.load(path)
 
 
 def my_number_key(secrets_dir: Path) -> bytes:
@@ -205,6 +247,7 @@ def build_node(
         node.tokens = SqlOperatorTokens(engine, metadata)
     if entry.role is Role.NATIONAL:
         node.consistency = ConsistencyCheck(directory, peer, node.unit_of_work)
+    node.settings, node.signer = settings, signer
     if entry.role in PROVIDER_NAMES:
         _add_provision(node, settings)
     return node
@@ -377,15 +420,9 @@ class Deployment:
         return total
 
     def start_relays(self) -> None:
+        """Start every node's relay (and batch worker, on providing nodes)."""
         for node in self.nodes.values():
-            thread = threading.Thread(
-                target=node.relay.serve,
-                args=(self._stop,),
-                daemon=True,
-                name=f"relay-{node.entry.id}",
-            )
-            thread.start()
-            self._threads.append(thread)
+            self._threads += node.serve_background_work(self._stop)
 
     def serve_https(self) -> None:
         """Listen on each node's directory endpoint (HTTPS, mutual TLS) in background threads."""
@@ -418,6 +455,7 @@ class Deployment:
         self._stop.set()
         for node in self.nodes.values():
             node.relay.wake.set()
+            node.batch_wake.set()
         for thread in self._threads:
             thread.join(timeout=5)
         for node in self.nodes.values():
@@ -467,5 +505,7 @@ def register_recipient(
         node.clock.now(),
     )
     (folder / "ca.cert.pem").write_bytes((pki_dir / "ca.cert.pem").read_bytes())
+    if node.entry.role is Role.NATIONAL and node.settings is not None:
+        (folder / MEDIA_PUBLIC_KEY).write_bytes(media_key(node.settings).public_pem())
     write_profile(folder, recipient_id, kind, node.entry.id, node.entry.endpoint)
     return RecipientCredentials.load(folder)

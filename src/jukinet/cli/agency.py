@@ -8,10 +8,12 @@ resident portal runs ``provisions`` the same way.
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.progress import Progress
 
 from jukinet.adapters.network.recipient_client import (
     RecipientClient,
@@ -19,7 +21,12 @@ from jukinet.adapters.network.recipient_client import (
     RecipientRequestFailed,
 )
 from jukinet.bootstrap import RECIPIENT_KINDS, open_node, register_recipient
+from jukinet.cli.media import pack_request, unpack_result
 from jukinet.cli.nodes import HomeOption, _settings, console, fail
+from jukinet.domain.errors import DomainError
+from jukinet.domain.provision import Channel
+from jukinet.nodes.provision.batch_input import BatchFormat
+from jukinet.nodes.provision.batches import BatchRequest
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -56,7 +63,10 @@ def register(
         raise fail(f"{out} already holds credentials; choose another folder")
     settings = _settings(home)
     provider = open_node(_providing_node(node), settings)
-    credentials = register_recipient(provider, recipient, kind, operator, out, settings.pki_dir)
+    try:
+        credentials = register_recipient(provider, recipient, kind, operator, out, settings.pki_dir)
+    except DomainError as refusal:
+        raise fail(f"{refusal.field}: {refusal.problem}") from None
     console.print(f"registered {kind} {recipient} at {node}: fingerprint {credentials.fingerprint}")
     console.print(f"credentials written to {out} (keep client.key.pem secret)")
 
@@ -140,3 +150,103 @@ def provisions(
         {"my_number": my_number},
     )
     console.print_json(json.dumps(answer, ensure_ascii=False))
+
+
+batch = typer.Typer(no_args_is_help=True)
+app.add_typer(batch, name="batch", help="一括提供: files of keys, over the network or on media.")
+
+FormatOption = Annotated[BatchFormat, typer.Option("--format", help="csv or jsonl")]
+EncodingOption = Annotated[
+    str | None, typer.Option("--encoding", help="utf-8, shift_jis or cp932 (detected if absent)")
+]
+
+
+@batch.command("submit")
+def batch_submit(
+    source: Annotated[Path, typer.Argument(help="the file of keys")],
+    affair: Annotated[str, typer.Option("--affair")],
+    credentials: CredentialsOption,
+    operator: OperatorOption,
+    fmt: FormatOption = BatchFormat.CSV,
+    encoding: EncodingOption = None,
+    history: Annotated[bool, typer.Option("--history")] = False,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="wait, then write the answers (JSON Lines) here")
+    ] = None,
+) -> None:
+    """Send a batch over the network; with --out, wait for it with a progress bar."""
+    client = _client(credentials, operator)
+    query = f"affair={affair}&format={fmt.value}&history={str(history).lower()}"
+    if encoding:
+        query += f"&encoding={encoding}"
+    try:
+        ticket = client.upload(f"/provision/v1/batches?{query}", source.read_bytes(), "text/csv")
+        console.print(f"batch {ticket['batch_id']}: {ticket['rows_total']:,} rows received")
+        if out is not None:
+            _wait_and_fetch(client, ticket["batch_id"], out)
+    except RecipientRequestFailed as failure:
+        raise fail(str(failure)) from None
+    finally:
+        client.close()
+
+
+@batch.command("fetch")
+def batch_fetch(
+    batch_id: Annotated[str, typer.Argument()],
+    credentials: CredentialsOption,
+    operator: OperatorOption,
+    out: Annotated[Path, typer.Option("--out", help="where to write the answers")],
+) -> None:
+    """Wait for a batch (progress bar) and write its answers as JSON Lines."""
+    client = _client(credentials, operator)
+    try:
+        _wait_and_fetch(client, batch_id, out)
+    except RecipientRequestFailed as failure:
+        raise fail(str(failure)) from None
+    finally:
+        client.close()
+
+
+def _wait_and_fetch(client: RecipientClient, batch_id: str, out: Path, poll: float = 1.0) -> None:
+    with Progress(console=console) as bar:
+        task = bar.add_task("matching", total=None)
+        while True:
+            status = client.get(f"/provision/v1/batches/{batch_id}")
+            bar.update(task, completed=status["rows_done"], total=status["rows_total"])
+            if status["state"] in ("done", "failed"):
+                break
+            time.sleep(poll)
+    if status["state"] == "failed":
+        raise fail(f"batch {batch_id} failed: {status['problem']}")
+    out.write_bytes(client.download(f"/provision/v1/batches/{batch_id}/result"))
+    console.print(f"answers written to {out}")
+
+
+@batch.command("pack")
+def batch_pack(
+    source: Annotated[Path, typer.Argument(help="the file of keys")],
+    affair: Annotated[str, typer.Option("--affair")],
+    credentials: CredentialsOption,
+    operator: OperatorOption,
+    out: Annotated[Path, typer.Option("--out", help="the sealed request to carry to J-LIS")],
+    fmt: FormatOption = BatchFormat.CSV,
+    encoding: EncodingOption = None,
+    history: Annotated[bool, typer.Option("--history")] = False,
+) -> None:
+    """Seal a batch for media: encrypted to J-LIS, signed by this agency."""
+    loaded = RecipientCredentials.load(credentials)
+    request = BatchRequest(affair, Channel.MEDIA_BATCH, fmt, encoding, history)
+    key_path = pack_request(loaded, source, out, request, operator)
+    console.print(f"sealed request written to {out}; keep {key_path} to open the answer")
+
+
+@batch.command("unpack")
+def batch_unpack(
+    package: Annotated[Path, typer.Argument(help="J-LIS's sealed result")],
+    key: Annotated[Path, typer.Option("--key", help="the .key file written by 'pack'")],
+    credentials: CredentialsOption,
+    out: Annotated[Path, typer.Option("--out", help="where to write the answers")],
+) -> None:
+    """Open J-LIS's sealed result (checks it was signed by the national node)."""
+    header = unpack_result(RecipientCredentials.load(credentials), package, key, out)
+    console.print(f"answers of batch {header['batch_id']} written to {out}")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from jukinet.cli import agency, codes, demo, nodes, pki
+from jukinet.cli import agency, codes, demo, media, nodes, pki, reports
 from jukinet.domain.errors import DomainError
 from jukinet.nodes.ports import PortError
 
@@ -29,6 +29,8 @@ app.command("verify")(nodes.verify)
 app.add_typer(
     agency.app, name="agency", help="Recipients of identity information: credentials, queries."
 )
+app.add_typer(reports.app, name="report", help="Published reports: the provision notice.")
+app.add_typer(media.app, name="batch", help="J-LIS operators: batch requests brought on media.")
 
 
 def main() -> None:

@@ -90,14 +90,16 @@ def serve(
         pki / "nodes" / f"{node_id}.key.pem",
     )
     stop = threading.Event()
-    relay = threading.Thread(target=node.relay.serve, args=(stop,), daemon=True)
-    relay.start()
+    workers = node.serve_background_work(stop)
     console.print(f"{node_id} listening on {node.entry.endpoint} (mutual TLS)")
     try:
         server(node.app, port, files).run()
     finally:
         stop.set()
-        relay.join(timeout=5)
+        node.relay.wake.set()
+        node.batch_wake.set()
+        for worker in workers:
+            worker.join(timeout=5)
 
 
 @operator.command("token")

@@ -104,10 +104,18 @@ def _kanji_number(numeral: str) -> int:
     return (_KANJI_DIGITS[tens] if tens else 1) * 10 + (_KANJI_DIGITS[ones] if ones else 0)
 
 
+def _chome(match: re.Match[str]) -> str:
+    """``三丁目`` → ``3丁目``; a numeral no one writes (十十丁目) is left as it was."""
+    try:
+        return f"{_kanji_number(match.group(1))}丁目"
+    except (KeyError, ValueError):
+        return match.group(0)
+
+
 def address_key(address: str) -> str:
     """The search key of an address: numbering written one way, separators unified."""
     text = _common(address).translate(_FOLD_VARIANTS)
-    text = _KANJI_NUMBER.sub(lambda m: f"{_kanji_number(m.group(1))}丁目", text)
+    text = _KANJI_NUMBER.sub(_chome, text)
     text = _DASHES.sub("-", text)
     text = text.replace("丁目", "-")
     text = _NUMBER_SUFFIXES.sub(r"\1-", text)

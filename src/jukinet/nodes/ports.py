@@ -399,6 +399,10 @@ class Batches(Protocol):
         """Change ``state``, ``rows_total``, ``rows_done``, ``finished_at`` or ``problem``."""
         ...
 
+    def results(self, batch_id: str, after: int, limit: int) -> list[RowResult]:
+        """Up to ``limit`` answered rows numbered after ``after``, in row order."""
+        ...
+
 
 class ProvisionUnitOfWork(IdentityStoreUnitOfWork, Protocol):
     @property

@@ -24,7 +24,9 @@ def create_app(node: Node) -> FastAPI:
     if node.supply is not None and node.tokens is not None:
         app.include_router(register_api.router(node.supply, node.tokens))
     if node.provider is not None and node.authenticator is not None:
-        app.include_router(provision_api.router(node.provider, node.authenticator))
+        app.include_router(
+            provision_api.router(node.provider, node.authenticator, node.batch_wake.set)
+        )
 
     @app.get("/health", tags=["operations"])
     async def health() -> dict[str, Any]:

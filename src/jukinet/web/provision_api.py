@@ -6,12 +6,24 @@ behalf with ``/resident/v1/...``. Refusals are problem+json: 401 (credential), 4
 the law, with the reason), 422 (a field, or "narrow your search").
 """
 
+import io
+from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
+from jukinet.domain.provision import Channel
+from jukinet.nodes.ports import BatchTicket
+from jukinet.nodes.provision.batch_input import BatchFormat
+from jukinet.nodes.provision.batches import (
+    BatchRequest,
+    batch_results,
+    batch_status,
+    receive_batch,
+)
 from jukinet.nodes.provision.immediate import IdentityQuery, provide_identity
 from jukinet.nodes.provision.providers import Caller, Provider
 from jukinet.nodes.provision.records import provision_records
@@ -50,7 +62,23 @@ class PersonBody(BaseModel):
     resident_code: str | None = None
 
 
-def router(provider: Provider, auth: RecipientAuthenticator) -> APIRouter:
+def _ticket(ticket: BatchTicket) -> dict[str, Any]:
+    return {
+        "batch_id": ticket.batch_id,
+        "affair": ticket.affair_id,
+        "channel": ticket.channel,
+        "state": ticket.state,
+        "rows_total": ticket.rows_total,
+        "rows_done": ticket.rows_done,
+        "received_at": ticket.received_at.isoformat(),
+        "finished_at": ticket.finished_at.isoformat() if ticket.finished_at else None,
+        "problem": ticket.problem,
+    }
+
+
+def router(
+    provider: Provider, auth: RecipientAuthenticator, wake: Callable[[], None] | None = None
+) -> APIRouter:
     api = APIRouter()
     Agency = Annotated[Caller, Depends(auth.dependency("agency"))]  # noqa: N806
     Portal = Annotated[Caller, Depends(auth.dependency("portal"))]  # noqa: N806
@@ -63,6 +91,61 @@ def router(provider: Provider, auth: RecipientAuthenticator) -> APIRouter:
             "provision_id": answer.provision_id,
             "matches": [person.to_wire() for person in answer.people],
         }
+
+    @api.post(
+        "/provision/v1/batches",
+        tags=["provision"],
+        status_code=202,
+        summary="一括提供: upload a file of keys (CSV or JSON Lines, UTF-8 or Shift_JIS)",
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "text/csv": {"schema": {"type": "string", "format": "binary"}},
+                    "application/x-ndjson": {"schema": {"type": "string", "format": "binary"}},
+                },
+            }
+        },
+    )
+    async def submit_batch(
+        request: Request,
+        caller: Agency,
+        affair: Annotated[str, Query(description="the affair's id in the legal registry")],
+        format: Annotated[BatchFormat, Query(description="csv or jsonl")] = BatchFormat.CSV,
+        encoding: Annotated[
+            str | None, Query(description="utf-8, shift_jis or cp932; detected when absent")
+        ] = None,
+        history: Annotated[bool, Query(description="also return every version held")] = False,
+    ) -> dict[str, Any]:
+        body = await request.body()
+        batch = BatchRequest(affair, Channel.NETWORK_BATCH, format, encoding, history)
+        ticket = await run_in_threadpool(receive_batch, batch, io.BytesIO(body), caller, provider)
+        if wake is not None:
+            wake()
+        return _ticket(ticket)
+
+    @api.get("/provision/v1/batches/{batch_id}", tags=["provision"], summary="Batch progress")
+    async def batch(batch_id: str, caller: Agency) -> dict[str, Any]:
+        return _ticket(await run_in_threadpool(batch_status, batch_id, caller, provider))
+
+    @api.get(
+        "/provision/v1/batches/{batch_id}/result",
+        tags=["provision"],
+        summary="The answer to every row, as JSON Lines (409 until the batch is done)",
+        response_class=StreamingResponse,
+    )
+    async def batch_result(batch_id: str, caller: Agency) -> StreamingResponse:
+        first = await run_in_threadpool(batch_results, batch_id, caller, provider)
+
+        async def lines() -> AsyncIterator[bytes]:
+            page = first
+            while page:
+                yield "".join(r.content + "\n" for r in page).encode()
+                page = await run_in_threadpool(
+                    batch_results, batch_id, caller, provider, page[-1].number
+                )
+
+        return StreamingResponse(lines(), media_type="application/x-ndjson")
 
     @api.post(
         "/resident/v1/provision-records",

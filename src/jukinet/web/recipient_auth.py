@@ -29,6 +29,7 @@ log = structlog.get_logger("jukinet.auth")
 
 CACHE_FOR = timedelta(seconds=5)
 _OPERATOR_LIMIT = 64
+DEFAULT_MAX_BODY = 512 * 1024 * 1024  # a batch of about 5 million rows
 
 
 class RecipientAuthenticator:
@@ -37,7 +38,9 @@ class RecipientAuthenticator:
         lookup: Callable[[str], Credential | None],
         now: Callable[[], datetime],
         max_skew: timedelta,
+        max_body: int = DEFAULT_MAX_BODY,
     ) -> None:
+        self.max_body = max_body
         self._lookup = lookup
         self._now = now
         self._max_skew = max_skew
@@ -68,10 +71,25 @@ class RecipientAuthenticator:
             )
         return Caller(credential.recipient_id, operator)
 
+    def _check_length(self, request: Request) -> None:
+        """Refuse a body larger than ``max_body`` before reading it into memory."""
+        length = request.headers.get("content-length")
+        if request.method in ("GET", "HEAD") and not length:
+            return
+        if length is None or not length.isdigit():
+            raise HTTPException(411, "send a Content-Length header")
+        if int(length) > self.max_body:
+            raise HTTPException(
+                413,
+                f"the body is {int(length):,} bytes; the limit is {self.max_body:,} "
+                "(split the batch, or send it on media)",
+            )
+
     def dependency(self, kind: str) -> Callable[[Request], object]:
         """A FastAPI dependency that returns the ``Caller`` or answers 401."""
 
         async def caller(request: Request) -> Caller:
+            self._check_length(request)
             signed = SignedRequest(
                 request.headers.get("authorization"),
                 request.headers.get("x-jukinet-recipient"),

@@ -40,6 +40,11 @@ class NodeSigner:
     def sign(self, data: bytes) -> bytes:
         return self._key.sign(data)
 
+    @property
+    def private_key(self) -> PrivateKey:
+        """The key itself, for signatures outside envelopes (sealed media results)."""
+        return self._key
+
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)

@@ -65,6 +65,23 @@ class SqlIdentitySearch:
                     earlier.add(previous)
         return sorted(current | earlier)
 
+    def histories(self, resident_codes: Sequence[str]) -> dict[str, list[IdentityInfo]]:
+        v = self._versions
+        found: dict[str, list[IdentityInfo]] = {code: [] for code in resident_codes}
+        codes = sorted(set(resident_codes))
+        for start in range(0, len(codes), 500):
+            query = (
+                select(v.c.resident_code, v.c.content)
+                .where(v.c.resident_code.in_(codes[start : start + 500]))
+                .order_by(v.c.stored_at, v.c.stream, v.c.sequence)
+            )
+            for code, content in self._connection.execute(query):
+                found[code].append(IdentityInfo.from_wire(json.loads(content)))
+        # Records of different municipalities arrive in any order: order by the change date.
+        return {
+            code: sorted(versions, key=lambda i: i.change_date) for code, versions in found.items()
+        }
+
 
 def _conditions(c: Any, key: SearchKey) -> list[Any]:
     if key.kind is KeyKind.RESIDENT_CODE:

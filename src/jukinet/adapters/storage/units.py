@@ -14,6 +14,7 @@ from typing import Self
 from sqlalchemy import MetaData
 from sqlalchemy.engine import Connection, Engine, Transaction
 
+from jukinet.adapters.storage.batches import SqlBatches
 from jukinet.adapters.storage.identities import SqlIdentityHistory
 from jukinet.adapters.storage.messaging import SqlInbox, SqlOutbox
 from jukinet.adapters.storage.municipal import (
@@ -91,6 +92,7 @@ class SqlIdentityStoreUnitOfWork(SqlUnitOfWork):
         super()._bind(connection, metadata)
         self.search = SqlIdentitySearch(connection, metadata)
         self.provision_log = SqlProvisionLog(connection, metadata)
+        self.batches = SqlBatches(connection, metadata)
 
 
 class SqlNationalUnitOfWork(SqlIdentityStoreUnitOfWork):

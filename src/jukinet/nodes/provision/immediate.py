@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from jukinet.domain.errors import DomainError
-from jukinet.domain.identity import IdentityInfo
 from jukinet.domain.provision import Channel, NarrowYourSearch, ProvisionNotPermitted
 from jukinet.domain.searches import KeyKind, SearchKey
 from jukinet.nodes.ports import ProvisionEntry, ProvisionUnitOfWork
@@ -66,14 +65,8 @@ def _search(
         )
     if not query.history:
         return [ProvidedPerson(identity) for identity in found]
-    return [ProvidedPerson(identity, _history(uow, identity.resident_code)) for identity in found]
-
-
-def _history(uow: ProvisionUnitOfWork, resident_code: str) -> tuple[IdentityInfo, ...]:
-    """Every version held, in the order the changes happened (records of different
-    municipalities arrive in any order; the sort is stable within one record)."""
-    versions = [v for _, _, v in uow.identities.versions_of(resident_code)]
-    return tuple(sorted(versions, key=lambda v: v.change_date))
+    histories = uow.search.histories([identity.resident_code for identity in found])
+    return [ProvidedPerson(i, tuple(histories[i.resident_code])) for i in found]
 
 
 def _outcome(refusal: DomainError) -> str:
