@@ -31,8 +31,10 @@ from rich.table import Table
 from jukinet.adapters.network.servers import free_ports
 from jukinet.bootstrap import Deployment, NodePlan, create_deployment, plan_country
 from jukinet.cli.nodes import print_checks
+from jukinet.domain.dates import japanese_month
 from jukinet.domain.municipalities import municipality
 from jukinet.settings import Settings
+from jukinet.sim.provision import ProvisionRun, run_provision
 from jukinet.sim.scenario import Story, municipality_counts
 
 # Real local-government codes: four prefectures, six municipalities (two in Tokyo).
@@ -129,7 +131,38 @@ def _tell_story(country: Deployment, people: int, events: int, seed: int) -> boo
     console.rule("整合性確認 (consistency check)")
     assert country.national.consistency is not None
     codes = [n.entry.municipality_code or "" for n in country.municipalities()]
-    return print_checks(country.national.consistency.run(codes)) and delivered
+    clean = print_checks(country.national.consistency.run(codes)) and delivered
+    console.rule("本人確認情報の提供 (provision to agencies)")
+    _show_provision(run_provision(country, country.settings.home, seed, today))
+    return clean
+
+
+def _show_provision(run: ProvisionRun) -> None:
+    identity, status = run.single["identity"], run.single["status"]
+    console.print(
+        f"即時提供 to 日本年金機構: {identity['family_name']} {identity['given_name']}, "
+        f"{identity['address']} — {status.get('reason_label', '住民 (living here)')}; "
+        f"{len(run.single['history'])} version(s) of history"
+    )
+    outcomes = ", ".join(f"{label} {count}" for label, count in sorted(run.batch.items()))
+    console.print(f"現況確認 batch (Shift_JIS CSV over the network): {outcomes}")
+    assert run.notice is not None
+    table = Table("提供先", "提供年月", "提供件数", "提供方法", title="provision notice (別紙1)")
+    for line in run.notice.lines:
+        table.add_row(
+            line.recipient,
+            japanese_month(line.year, line.month),
+            f"{line.count:,}",
+            line.channel.label,
+        )
+    console.print(table)
+    console.print(
+        f"提供件数合計 {run.notice.total:,} 件 — written to {', '.join(map(str, run.files))}"
+    )
+    console.print(
+        f"the resident's view (提供状況の開示) through the portal: {len(run.resident_view)} provision(s), "
+        f"latest to {run.resident_view[-1]['recipient']}"
+    )
 
 
 def _show_story(steps: list[tuple[str, str]]) -> None:
