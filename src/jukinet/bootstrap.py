@@ -8,10 +8,12 @@ benchmarks. ``jukinet serve`` uses ``open_node`` for one node per process.
 
 from __future__ import annotations
 
+import os
 import secrets
 import threading
 import time
 from collections.abc import Iterable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -45,16 +47,20 @@ from jukinet.adapters.storage.operators import SqlOperatorTokens
 from jukinet.adapters.storage.tables import METADATA
 from jukinet.adapters.storage.units import (
     SqlIdentityStoreUnitOfWork,
+    SqlLinkageUnitOfWork,
     SqlMunicipalUnitOfWork,
     SqlNationalUnitOfWork,
     SqlUnitOfWork,
 )
+from jukinet.domain.agency_codes import AgencyCodeDeriver
 from jukinet.domain.legal import registry_in_force
 from jukinet.domain.municipalities import municipality
 from jukinet.domain.provision import check_id
 from jukinet.nodes.inbound import Handler, Receiver
+from jukinet.nodes.linkage.codes import DeriveAgencyCode
 from jukinet.nodes.municipal.codes import CodeSupply
 from jukinet.nodes.municipal.cs import AnswerDigest
+from jukinet.nodes.municipal.households import AnswerHouseholdQuery
 from jukinet.nodes.municipal.office import Office
 from jukinet.nodes.national.consistency import ConsistencyCheck
 from jukinet.nodes.national.intake import GenerateMyNumber, GrantCodePool, StoreIdentityUpdates
@@ -67,14 +73,23 @@ from jukinet.nodes.prefecture.forwarding import (
 )
 from jukinet.nodes.provision.batches import run_pending
 from jukinet.nodes.provision.providers import Provider
+from jukinet.nodes.rights.offices import RightsOffice
 from jukinet.protocol.catalogue import (
+    AgencyCodeRequest,
     CodePoolRequest,
     DigestRequest,
+    HouseholdQuery,
     IdentityUpdate,
     MyNumberRequest,
     Role,
 )
-from jukinet.protocol.directory import NATIONAL_ID, Directory, NodeEntry, municipality_node_id
+from jukinet.protocol.directory import (
+    LINKAGE_ID,
+    NATIONAL_ID,
+    Directory,
+    NodeEntry,
+    municipality_node_id,
+)
 from jukinet.settings import Settings
 from jukinet.web.recipient_auth import RecipientAuthenticator
 
@@ -87,6 +102,7 @@ UNITS: dict[Role, type[SqlUnitOfWork]] = {
     Role.MUNICIPALITY: SqlMunicipalUnitOfWork,
     Role.PREFECTURE: SqlIdentityStoreUnitOfWork,
     Role.NATIONAL: SqlNationalUnitOfWork,
+    Role.LINKAGE: SqlLinkageUnitOfWork,
 }
 
 
@@ -113,6 +129,7 @@ class Node:
     batch_wake: threading.Event = field(default_factory=threading.Event)
     settings: Settings | None = None
     signer: NodeSigner | None = None
+    rights: RightsOffice | None = None
     _app: Any = None
 
     def unit_of_work(self) -> Any:
@@ -154,13 +171,19 @@ def _handlers(entry: NodeEntry, clock: Clock, secrets_dir: Path) -> dict[str, Ha
     if entry.role is Role.MUNICIPALITY:
         assert entry.municipality_code is not None
         office = Office(entry.municipality_code, entry.id, "", NATIONAL_ID)
-        return {DigestRequest.TYPE: AnswerDigest(office)}
+        return {
+            DigestRequest.TYPE: AnswerDigest(office),
+            HouseholdQuery.TYPE: AnswerHouseholdQuery(office, clock),
+        }
     if entry.role is Role.PREFECTURE:
         pref = PrefectureOffice(entry.id, frozenset(entry.prefectures), NATIONAL_ID)
         return {
             IdentityUpdate.TYPE: ForwardIdentityUpdates(pref, clock),
             DigestRequest.TYPE: answer_digest,
         }
+    if entry.role is Role.LINKAGE:
+        codes = AgencyCodeDeriver(_secret(secrets_dir, LINKAGE_KEY))
+        return {AgencyCodeRequest.TYPE: DeriveAgencyCode(codes, clock)}
     deriver = MyNumberDeriver(my_number_key(secrets_dir))
     return {
         IdentityUpdate.TYPE: StoreIdentityUpdates(clock),
@@ -183,13 +206,27 @@ def media_key(settings: Settings) -> MediaKey:
     return MediaKey.load(path)
 
 
+LINKAGE_KEY = "linkage.key"
+
+
 def my_number_key(secrets_dir: Path) -> bytes:
     """J-LIS's secret for deriving 個人番号; created once, never leaves the national node."""
-    path = secrets_dir / MY_NUMBER_KEY
+    return _secret(secrets_dir, MY_NUMBER_KEY)
+
+
+def _secret(secrets_dir: Path, name: str) -> bytes:
+    """A node's 32-byte secret, created on first use with mode 0600. The 個人番号 key belongs
+    to J-LIS and the agency-code key (``linkage.key``) to the provision network: in
+    production each lives only on its own node's host."""
+    path = secrets_dir / name
     if not path.exists():
         secrets_dir.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(secrets.token_bytes(32))
-        path.chmod(0o600)
+        # Created with mode 0600 from the start, so the key is never readable by others; a
+        # process that loses the race to create it reads the winner's.
+        with suppress(FileExistsError):
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(descriptor, "wb") as file:
+                file.write(secrets.token_bytes(32))
     return path.read_bytes()
 
 
@@ -250,6 +287,8 @@ def build_node(
     node.settings, node.signer = settings, signer
     if entry.role in PROVIDER_NAMES:
         _add_provision(node, settings)
+    if entry.role is Role.LINKAGE:
+        _add_credentials(node, settings)
     return node
 
 
@@ -269,6 +308,18 @@ def _add_provision(node: Node, settings: Settings) -> None:
         node.unit_of_work,
         settings.max_candidates,
     )
+    _add_credentials(node, settings)
+    _add_rights(node, node.provider, settings)
+
+
+def _add_rights(node: Node, provider: Provider, settings: Settings) -> None:
+    """Residents' rights at a providing node, and bearer tokens for the staff who record them."""
+    node.rights = RightsOffice(provider, node.unit_of_work, settings.disclosure_days)
+    node.tokens = SqlOperatorTokens(node.engine, node.metadata)
+
+
+def _add_credentials(node: Node, settings: Settings) -> None:
+    """Recipients' credentials and the authenticator of their signed requests."""
     node.credentials = SqlRecipientCredentials(node.engine, node.metadata)
     node.authenticator = RecipientAuthenticator(
         node.credentials.get, node.clock.now, settings.max_skew
@@ -323,6 +374,7 @@ def plan_country(
         NodePlan(municipality_node_id(c), Role.MUNICIPALITY, c, port=port(2 + i))
         for i, c in enumerate(codes)
     ]
+    plans.append(NodePlan(LINKAGE_ID, Role.LINKAGE, port=port(2 + len(codes))))
     return plans
 
 
@@ -483,13 +535,18 @@ def register_recipient(
     An agency must be a recipient the legal registry in force names; a portal (a resident
     portal asking on residents' behalf) only needs a valid id.
     """
-    if node.provider is None or node.credentials is None:
-        raise ValueError(f"{node.entry.id} does not provide identity information")
+    if node.credentials is None:
+        raise ValueError(f"{node.entry.id} has no recipients")
     if kind not in RECIPIENT_KINDS:
         raise ValueError(f"kind must be one of {RECIPIENT_KINDS}, got {kind!r}")
     check_id("recipient", recipient_id)
     if kind == "agency":
-        node.provider.law().recipient(recipient_id)
+        law = (
+            node.provider.law()
+            if node.provider is not None
+            else registry_in_force("national", node.clock.today())  # the provision network
+        )
+        law.recipient(recipient_id)
     issued = DeploymentCA.load(pki_dir).issue_client(f"recipient:{recipient_id}", folder)
     certificate = issued.certificate
     node.credentials.register(

@@ -8,6 +8,7 @@
 | ``JUKINET_MAX_SKEW_SECONDS`` | how old (or early) an envelope may be | ``300`` |
 | ``JUKINET_PROVISION_MAX_CANDIDATES`` | how many people one provision answer may name before "narrow your search" | ``10`` |
 | ``JUKINET_SQLITE_SYNCHRONOUS`` | SQLite durability: ``FULL`` survives power loss, ``NORMAL`` only a crash of the process | ``FULL`` |
+| ``JUKINET_DISCLOSURE_DAYS`` | days a disclosure decision may take, counted from the day after receipt | ``14`` |
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ class Settings:
     max_skew: timedelta = timedelta(minutes=5)
     sqlite_synchronous: str = "FULL"
     max_candidates: int = 10
+    disclosure_days: int = 14
 
     @property
     def pki_dir(self) -> Path:
@@ -61,6 +63,7 @@ class Settings:
             schema_prefix=environ.get("JUKINET_SCHEMA_PREFIX", ""),
             max_skew=timedelta(seconds=skew),
             max_candidates=candidates,
+            disclosure_days=_disclosure_days(environ),
             sqlite_synchronous=environ.get("JUKINET_SQLITE_SYNCHRONOUS", "FULL").upper(),
         )
 
@@ -74,3 +77,10 @@ def _whole_number(environ: Mapping[str, str], name: str, default: str) -> int:
     if not value.isdigit():
         raise SettingsError(f"{name} must be a whole number, got {value!r}")
     return int(value)
+
+
+def _disclosure_days(environ: Mapping[str, str]) -> int:
+    days = _whole_number(environ, "JUKINET_DISCLOSURE_DAYS", "14")
+    if days < 1:
+        raise SettingsError("JUKINET_DISCLOSURE_DAYS must be at least 1")
+    return days

@@ -21,6 +21,7 @@ from jukinet.adapters.network.recipient_client import (
     RecipientRequestFailed,
 )
 from jukinet.bootstrap import RECIPIENT_KINDS, open_node, register_recipient
+from jukinet.cli import households
 from jukinet.cli.media import pack_request, unpack_result
 from jukinet.cli.nodes import HomeOption, _settings, console, fail
 from jukinet.domain.errors import DomainError
@@ -39,11 +40,18 @@ OperatorOption = Annotated[
 NodeOption = Annotated[
     str, typer.Option("--node", help="the providing node: national or prefecture")
 ]
+RecipientNodeOption = Annotated[
+    str,
+    typer.Option(
+        "--node", help="national, prefecture, or linkage (where agencies collect 機関別符号)"
+    ),
+]
 
 
-def _providing_node(node_id: str) -> str:
-    if node_id not in ("national", "prefecture"):
-        raise fail(f"--node must be national or prefecture, got {node_id!r}", 2)
+def _providing_node(node_id: str, also: tuple[str, ...] = ()) -> str:
+    allowed = ("national", "prefecture", *also)
+    if node_id not in allowed:
+        raise fail(f"--node must be one of {', '.join(allowed)}, got {node_id!r}", 2)
     return node_id
 
 
@@ -53,7 +61,7 @@ def register(
     out: Annotated[Path, typer.Option("--out", help="folder to write the credentials to")],
     operator: OperatorOption,
     kind: Annotated[str, typer.Option(help="agency, or portal for a resident portal")] = "agency",
-    node: NodeOption = "national",
+    node: RecipientNodeOption = "national",
     home: HomeOption = None,
 ) -> None:
     """Issue a recipient its client certificate and register it (logged)."""
@@ -62,7 +70,7 @@ def register(
     if (out / "recipient.json").exists():
         raise fail(f"{out} already holds credentials; choose another folder")
     settings = _settings(home)
-    provider = open_node(_providing_node(node), settings)
+    provider = open_node(_providing_node(node, ("linkage",)), settings)
     try:
         credentials = register_recipient(provider, recipient, kind, operator, out, settings.pki_dir)
     except DomainError as refusal:
@@ -75,11 +83,11 @@ def register(
 def revoke(
     recipient: Annotated[str, typer.Argument(help="the recipient whose credentials end now")],
     operator: OperatorOption,
-    node: NodeOption = "national",
+    node: RecipientNodeOption = "national",
     home: HomeOption = None,
 ) -> None:
     """Revoke every credential of a recipient (refused within seconds; logged)."""
-    provider = open_node(_providing_node(node), _settings(home))
+    provider = open_node(_providing_node(node, ("linkage",)), _settings(home))
     assert provider.credentials is not None
     revoked = provider.credentials.revoke(recipient, operator, provider.clock.now())
     if not revoked:
@@ -134,6 +142,45 @@ def query(
         "history": history,
     }
     answer = _call(_client(credentials, operator), "/provision/v1/identity-queries", payload)
+    console.print_json(json.dumps(answer, ensure_ascii=False))
+
+
+@app.command("code-request")
+def code_request(
+    affair: Annotated[str, typer.Option("--affair")],
+    acquisition_number: Annotated[
+        str, typer.Option("--acquisition-number", help="取得番号: your own number for the person")
+    ],
+    credentials: CredentialsOption,
+    operator: OperatorOption,
+    resident_code: Annotated[str | None, typer.Option("--resident-code")] = None,
+    my_number: Annotated[str | None, typer.Option("--my-number")] = None,
+) -> None:
+    """機関別符号 (at J-LIS): have the provision network make your code for one person."""
+    key = {"resident_code": resident_code, "my_number": my_number}
+    payload = {
+        "affair": affair,
+        "key": {k: v for k, v in key.items() if v is not None},
+        "acquisition_number": acquisition_number,
+    }
+    answer = _call(_client(credentials, operator), "/provision/v1/agency-codes", payload)
+    console.print_json(json.dumps(answer, ensure_ascii=False))
+
+
+@app.command("code-collect")
+def code_collect(
+    acquisition_numbers: Annotated[list[str], typer.Argument(help="the 取得番号 you used")],
+    credentials: Annotated[
+        Path, typer.Option("--credentials", help="credentials registered at the linkage node")
+    ],
+    operator: OperatorOption,
+) -> None:
+    """機関別符号 (at the provision network): collect the codes made for you, once."""
+    answer = _call(
+        _client(credentials, operator),
+        "/linkage/v1/codes/collect",
+        {"acquisition_numbers": acquisition_numbers},
+    )
     console.print_json(json.dumps(answer, ensure_ascii=False))
 
 
@@ -250,3 +297,6 @@ def batch_unpack(
     """Open J-LIS's sealed result (checks it was signed by the national node)."""
     header = unpack_result(RecipientCredentials.load(credentials), package, key, out)
     console.print(f"answers of batch {header['batch_id']} written to {out}")
+
+
+app.command("household-check")(households.check)

@@ -24,12 +24,12 @@ app.add_typer(pki.app, name="pki", help="The deployment CA and node certificates
 app.command("demo")(demo.run)
 app.add_typer(nodes.deploy, name="deploy", help="Create a deployment: PKI, directory, stores.")
 app.command("serve")(nodes.serve)
-app.add_typer(nodes.operator, name="operator", help="Clerk API tokens of a municipality node.")
+app.add_typer(nodes.operator, name="operator", help="Operator API tokens: clerks and node staff.")
 app.command("verify")(nodes.verify)
 app.add_typer(
     agency.app, name="agency", help="Recipients of identity information: credentials, queries."
 )
-app.add_typer(reports.app, name="report", help="Published reports: the provision notice.")
+app.add_typer(reports.app, name="report", help="Published reports: notice, disclosures.")
 app.add_typer(media.app, name="batch", help="J-LIS operators: batch requests brought on media.")
 
 

@@ -63,13 +63,13 @@ def _node_id(role: str, code: str | None) -> str:
         if not code:
             raise fail("serve municipality needs --code, e.g. --code 131016", 2)
         return municipality_node_id(municipality(code, "--code").code.value)
-    if role in ("prefecture", "national"):
+    if role in ("prefecture", "national", "linkage"):
         return role
-    raise fail(f"unknown role {role!r}: use municipality, prefecture or national", 2)
+    raise fail(f"unknown role {role!r}: use municipality, prefecture, national or linkage", 2)
 
 
 def serve(
-    role: Annotated[str, typer.Argument(help="municipality, prefecture or national")],
+    role: Annotated[str, typer.Argument(help="municipality, prefecture, national or linkage")],
     code: Annotated[str | None, typer.Option("--code", help="the municipality's code")] = None,
     home: HomeOption = None,
 ) -> None:
@@ -102,15 +102,32 @@ def serve(
             worker.join(timeout=5)
 
 
+CodeOption = Annotated[str | None, typer.Option("--code", help="the municipality's code")]
+StaffNodeOption = Annotated[
+    str | None,
+    typer.Option("--node", help="national or prefecture, for their staff (instead of --code)"),
+]
+
+
+def _staff_node(code: str | None, node: str | None) -> str:
+    """The node whose operators get tokens: a municipality, or a providing node's staff."""
+    if (code is None) == (node is None):
+        raise fail("give either --code (a municipality) or --node (national or prefecture)", 2)
+    if node is not None and node not in ("national", "prefecture"):
+        raise fail(f"--node must be national or prefecture, got {node!r}", 2)
+    return node or municipality_node_id(code or "")
+
+
 @operator.command("token")
 def operator_token(
-    code: Annotated[str, typer.Option("--code", help="the municipality's code")],
     operator_id: Annotated[str, typer.Argument(help="the operator's id, e.g. clerk-001")],
+    code: CodeOption = None,
+    node_name: StaffNodeOption = None,
     home: HomeOption = None,
 ) -> None:
-    """Issue a clerk API token (printed once; only its hash is stored)."""
+    """Issue an operator API token (printed once; only its hash is stored)."""
     settings = _settings(home)
-    node = open_node(municipality_node_id(code), settings)
+    node = open_node(_staff_node(code, node_name), settings)
     assert node.tokens is not None
     try:
         token = node.tokens.issue(operator_id, node.clock.now())
@@ -121,16 +138,17 @@ def operator_token(
 
 @operator.command("revoke")
 def operator_revoke(
-    code: Annotated[str, typer.Option("--code", help="the municipality's code")],
     operator_id: Annotated[str, typer.Argument(help="the operator whose tokens end now")],
+    code: CodeOption = None,
+    node_name: StaffNodeOption = None,
     home: HomeOption = None,
 ) -> None:
     """Revoke every token of an operator (their requests are refused from now on)."""
-    node = open_node(municipality_node_id(code), _settings(home))
+    node = open_node(_staff_node(code, node_name), _settings(home))
     assert node.tokens is not None
     revoked = node.tokens.revoke(operator_id, node.clock.now())
     if not revoked:
-        raise fail(f"{operator_id} has no active token at {code}")
+        raise fail(f"{operator_id} has no active token at {code or node_name}")
     console.print(f"revoked {revoked} token(s) of {operator_id}")
 
 

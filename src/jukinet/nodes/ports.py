@@ -18,6 +18,7 @@ from typing import Any, Protocol, Self
 from jukinet.domain.certificates import MoveOutCertificate
 from jukinet.domain.identity import IdentityInfo
 from jukinet.domain.residents import Household, Resident
+from jukinet.domain.rights import Complaint, CorrectionRequest, DisclosureRequest
 from jukinet.domain.searches import SearchKey
 from jukinet.protocol.catalogue import DigestEntry
 from jukinet.protocol.envelope import Message
@@ -151,6 +152,10 @@ class Residents(Protocol):
 
     def members(self, household_id: str) -> list[Resident]: ...
 
+    def active_by_codes(self, resident_codes: Sequence[str]) -> list[Resident]:
+        """The active records of these people, in no particular order (one query)."""
+        ...
+
 
 class Households(Protocol):
     def add(self, household: Household) -> None: ...
@@ -198,6 +203,29 @@ class Certificates(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class HouseholdInquiry:
+    """One person asked about in a household check (世帯情報の確認): who asked, for whom
+    (``recipient_id`` and ``affair_id``), under which provision of the national log."""
+
+    at: datetime
+    requester: str  # node id
+    provision_id: str
+    recipient_id: str
+    affair_id: str
+    resident_code: str
+
+
+class HouseholdInquiries(Protocol):
+    """The municipality's record of household checks it answered."""
+
+    def record(self, inquiries: Sequence[HouseholdInquiry]) -> None: ...
+
+    def of(self, resident_code: str) -> list[HouseholdInquiry]:
+        """Every check that asked about this person, oldest first."""
+        ...
+
+
 class MunicipalUnitOfWork(UnitOfWork, Protocol):
     @property
     def residents(self) -> Residents: ...
@@ -216,6 +244,9 @@ class MunicipalUnitOfWork(UnitOfWork, Protocol):
 
     @property
     def certificates(self) -> Certificates: ...
+
+    @property
+    def household_inquiries(self) -> HouseholdInquiries: ...
 
 
 class IdentityStoreUnitOfWork(UnitOfWork, Protocol):
@@ -258,8 +289,9 @@ class ProvisionEntry:
 
     ``outcome`` is ``provided`` (some or no records found), ``refused`` (outside the law),
     ``narrow`` (too many candidates), ``invalid`` (a key that could not be read) or
-    ``resident-view`` (a resident looking at their own provision records). Only ``provided``
-    counts in the annual notice.
+    ``resident-view`` (a resident looking at their own provision records); household checks
+    add ``not-found`` (no one living matches) and ``unanswered`` (the home municipality did
+    not answer). Only ``provided`` counts in the annual notice.
     """
 
     provision_id: str
@@ -323,6 +355,11 @@ class IdentitySearch(Protocol):
         """Every version held of each person, in the order the changes happened."""
         ...
 
+    def living_at(self, municipality_code: str, address_key: str, limit: int) -> list[IdentityInfo]:
+        """Everyone with a current record at this address (its folded key), at most ``limit``,
+        in 住民票コード order."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class BatchTicket:
@@ -360,12 +397,13 @@ class StagedRow:
 
 @dataclass(frozen=True, slots=True)
 class RowMatches:
-    """A staged row and the current records its key matched (any number of people)."""
+    """A staged row and the current records its key matched (any number of people), each in
+    the wire form the store keeps (``IdentityInfo.to_wire``): read in bulk, not re-validated."""
 
     number: int
     reference: str
     problem: str | None
-    records: list[IdentityInfo]
+    records: list[dict[str, Any]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -421,3 +459,82 @@ class NationalUnitOfWork(ProvisionUnitOfWork, Protocol):
 
     @property
     def issued_numbers(self) -> IssuedMyNumbers: ...
+
+
+# --- The provision network's code component (機関別符号) -----------------------------------
+
+
+class AgencyCodes(Protocol):
+    """Codes derived for agencies, waiting to be collected (nothing else is kept)."""
+
+    def file(self, agency_id: str, acquisition_number: str, code: str, at: datetime) -> None:
+        """Keep a code under (agency, 取得番号); filing the same pair again replaces it."""
+        ...
+
+    def take(self, agency_id: str, acquisition_numbers: Sequence[str]) -> dict[str, str]:
+        """Remove and return the codes filed for this agency under these numbers."""
+        ...
+
+
+class LinkageUnitOfWork(UnitOfWork, Protocol):
+    @property
+    def agency_codes(self) -> AgencyCodes: ...
+
+
+# --- Residents' rights: disclosure, correction, complaints (national and prefecture) -----
+
+
+class DisclosureRequests(Protocol):
+    def add(self, request: DisclosureRequest) -> None: ...
+
+    def get(self, request_id: str) -> DisclosureRequest | None:
+        """The request, locked for update until the unit of work ends (where supported)."""
+        ...
+
+    def update(self, request: DisclosureRequest) -> None: ...
+
+    def undecided(self) -> list[DisclosureRequest]:
+        """Requests not decided yet, the earliest deadline first."""
+        ...
+
+    def received_between(self, first: date, last: date) -> list[DisclosureRequest]:
+        """Requests received from ``first`` to ``last`` inclusive, oldest first."""
+        ...
+
+
+class CorrectionRequests(Protocol):
+    def add(self, correction: CorrectionRequest) -> None: ...
+
+    def get(self, correction_id: str) -> CorrectionRequest | None: ...
+
+    def update(self, correction: CorrectionRequest) -> None: ...
+
+
+class Complaints(Protocol):
+    def add(self, complaint: Complaint) -> None: ...
+
+    def get(self, complaint_id: str) -> Complaint | None: ...
+
+    def update(self, complaint: Complaint) -> None: ...
+
+    def unanswered(self) -> list[Complaint]:
+        """Complaints not answered yet, oldest first."""
+        ...
+
+
+class RightsCases(Protocol):
+    """The case files of residents' rights a providing node keeps."""
+
+    @property
+    def disclosures(self) -> DisclosureRequests: ...
+
+    @property
+    def corrections(self) -> CorrectionRequests: ...
+
+    @property
+    def complaints(self) -> Complaints: ...
+
+
+class RightsUnitOfWork(ProvisionUnitOfWork, Protocol):
+    @property
+    def rights(self) -> RightsCases: ...

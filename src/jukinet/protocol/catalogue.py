@@ -11,21 +11,26 @@ of it is applied. Golden JSON for each type lives in ``tests/golden/``.
 | ``codes.pool-request`` / ``codes.pool-grant`` | municipality ⇄ national | 住民票コード for the municipality's pool |
 | ``my-number.request`` / ``my-number.issued`` | municipality ⇄ national | generate a 個人番号 from a 住民票コード |
 | ``consistency.digest-request`` / ``consistency.digest-report`` | national → prefecture, municipality | 整合性確認 |
+| ``household.query`` / ``household.answer`` | national → municipality | 世帯情報の確認: household and 続柄 of named people |
 | ``delivery.receipt`` | any receiver → sender | which messages were applied, which were duplicates |
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, ClassVar, Protocol, TypeVar
 
+from jukinet.domain.agency_codes import check_acquisition_number
 from jukinet.domain.codes import LocalGovernmentCode, MyNumber, ResidentCode
 from jukinet.domain.errors import DomainError
 from jukinet.domain.identity import IDENTITY_FIELDS, IdentityInfo
+from jukinet.domain.provision import check_id
+from jukinet.domain.residents import Relationship
 from jukinet.protocol.envelope import Message, new_message
 from jukinet.protocol.errors import MalformedEnvelope, UnknownMessageType
 
@@ -34,6 +39,7 @@ class Role(StrEnum):
     MUNICIPALITY = "municipality"
     PREFECTURE = "prefecture"
     NATIONAL = "national"
+    LINKAGE = "linkage"  # the provision network's code component (機関別符号)
 
 
 class Body(Protocol):
@@ -340,6 +346,194 @@ def _ids(body: Mapping[str, Any], name: str) -> tuple[str, ...]:
     return tuple(values)
 
 
+@dataclass(frozen=True, slots=True)
+class HouseholdQuery:
+    """世帯情報の照会: do these people live here, in which household, with which 続柄?
+
+    The national node asks the home municipality of the first code (the applicant) on behalf
+    of ``recipient`` for ``affair``, under ``provision_id`` of its provision log, so that the
+    municipality's record of who asked about whom can be matched with that log.
+    """
+
+    TYPE: ClassVar[str] = "household.query"
+    VERSION: ClassVar[int] = 1
+    MAX_CODES: ClassVar[int] = 100
+
+    municipality_code: str
+    provision_id: str
+    recipient: str
+    affair: str
+    resident_codes: tuple[str, ...]
+
+    def to_body(self) -> dict[str, Any]:
+        return {
+            "municipality_code": self.municipality_code,
+            "provision_id": self.provision_id,
+            "recipient": self.recipient,
+            "affair": self.affair,
+            "resident_codes": list(self.resident_codes),
+        }
+
+    @classmethod
+    def from_body(cls, body: Mapping[str, Any]) -> HouseholdQuery:
+        raw = _require(body, "resident_codes", list)
+        if not 1 <= len(raw) <= cls.MAX_CODES:
+            raise MalformedEnvelope(f"body.resident_codes: give 1 to {cls.MAX_CODES} codes")
+        codes = tuple(
+            _code(ResidentCode, {f"resident_codes[{i}]": c}, f"resident_codes[{i}]")
+            for i, c in enumerate(raw)
+        )
+        if len(set(codes)) != len(codes):
+            raise MalformedEnvelope("body.resident_codes: each code may be asked about once")
+        return cls(
+            municipality_code=_code(LocalGovernmentCode, body, "municipality_code"),
+            provision_id=_identifier(body, "provision_id"),
+            recipient=_identifier(body, "recipient"),
+            affair=_identifier(body, "affair"),
+            resident_codes=codes,
+        )
+
+
+def _identifier(body: Mapping[str, Any], name: str) -> str:
+    """A registry or log id: lower-case ASCII letters, digits, '.' and '-' (see check_id)."""
+    try:
+        return check_id(f"body.{name}", _require(body, name, str))
+    except DomainError as error:
+        raise MalformedEnvelope(f"{error.field}: {error.problem}") from error
+
+
+@dataclass(frozen=True, slots=True)
+class HouseholdMember:
+    """What a municipality says about one person asked about, and nothing more.
+
+    ``registered``: the person has a current record here. ``household`` is a label that holds
+    only within one answer ("1", "2" …, in the order asked), so two people with the same label
+    live in the same household; the register's own household id never leaves. ``relationship``
+    is the 続柄 to that household's head. No name, address or date crosses.
+    """
+
+    FIELDS: ClassVar[frozenset[str]] = frozenset(
+        {"resident_code", "registered", "household", "relationship"}
+    )
+
+    resident_code: str
+    registered: bool
+    household: str | None = None
+    relationship: Relationship | None = None
+
+    def to_wire(self) -> dict[str, Any]:
+        return {
+            "resident_code": self.resident_code,
+            "registered": self.registered,
+            "household": self.household,
+            "relationship": None if self.relationship is None else self.relationship.value,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class HouseholdAnswer:
+    """The home municipality's answer: one member per code asked, in the order asked."""
+
+    TYPE: ClassVar[str] = "household.answer"
+    VERSION: ClassVar[int] = 1
+
+    municipality_code: str
+    members: tuple[HouseholdMember, ...]
+
+    def to_body(self) -> dict[str, Any]:
+        return {
+            "municipality_code": self.municipality_code,
+            "members": [member.to_wire() for member in self.members],
+        }
+
+    @classmethod
+    def from_body(cls, body: Mapping[str, Any]) -> HouseholdAnswer:
+        raw = _require(body, "members", list)
+        if len(raw) > HouseholdQuery.MAX_CODES:
+            raise MalformedEnvelope(f"body.members: at most {HouseholdQuery.MAX_CODES}")
+        return cls(
+            _code(LocalGovernmentCode, body, "municipality_code"),
+            tuple(_member(f"members[{i}]", item) for i, item in enumerate(raw)),
+        )
+
+
+_LABEL = re.compile(r"[0-9]{1,3}")
+_RELATIONSHIPS = frozenset(r.value for r in Relationship)
+
+
+def _member(name: str, item: object) -> HouseholdMember:
+    if not isinstance(item, dict):
+        raise MalformedEnvelope(f"body.{name}: expected an object")
+    extra = set(item) - HouseholdMember.FIELDS
+    if extra:
+        raise MalformedEnvelope(f"body.{name}: fields not allowed here: {sorted(extra)}")
+    code = _code(
+        ResidentCode, {f"{name}.resident_code": item.get("resident_code")}, f"{name}.resident_code"
+    )
+    registered = item.get("registered")
+    if not isinstance(registered, bool):
+        raise MalformedEnvelope(f"body.{name}.registered: expected true or false")
+    household, relationship = item.get("household"), item.get("relationship")
+    if not registered:
+        if household is not None or relationship is not None:
+            raise MalformedEnvelope(f"body.{name}: someone not registered has no household")
+        return HouseholdMember(code, registered=False)
+    if not (isinstance(household, str) and _LABEL.fullmatch(household)):
+        raise MalformedEnvelope(f"body.{name}.household: expected a label of 1-3 digits")
+    if not isinstance(relationship, str) or relationship not in _RELATIONSHIPS:
+        raise MalformedEnvelope(f"body.{name}.relationship: {relationship!r} is not a 続柄")
+    return HouseholdMember(code, True, household, Relationship(relationship))
+
+
+@dataclass(frozen=True, slots=True)
+class AgencyCodeRequest:
+    """J-LIS asks the provision network to derive an agency's code for one person (機関別符号).
+
+    Only the 住民票コード travels — never the 個人番号 — with the agency and its 取得番号.
+    """
+
+    TYPE: ClassVar[str] = "agency-code.request"
+    VERSION: ClassVar[int] = 1
+
+    agency_id: str
+    acquisition_number: str
+    resident_code: str
+
+    def to_body(self) -> dict[str, Any]:
+        return {
+            "agency_id": self.agency_id,
+            "acquisition_number": self.acquisition_number,
+            "resident_code": self.resident_code,
+        }
+
+    @classmethod
+    def from_body(cls, body: Mapping[str, Any]) -> AgencyCodeRequest:
+        number = _domain(
+            "acquisition_number",
+            lambda: check_acquisition_number("value", body.get("acquisition_number")),
+        )
+        return cls(
+            _identifier(body, "agency_id"), number, _code(ResidentCode, body, "resident_code")
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class AgencyCodeAccepted:
+    """The codes are derived and wait for the agency; the answer carries no code."""
+
+    TYPE: ClassVar[str] = "agency-code.accepted"
+    VERSION: ClassVar[int] = 1
+
+    accepted: int
+
+    def to_body(self) -> dict[str, Any]:
+        return {"accepted": self.accepted}
+
+    @classmethod
+    def from_body(cls, body: Mapping[str, Any]) -> AgencyCodeAccepted:
+        return cls(_require(body, "accepted", int))
+
+
 CATALOGUE: dict[tuple[str, int], Any] = {
     (cls.TYPE, cls.VERSION): cls
     for cls in (
@@ -351,6 +545,10 @@ CATALOGUE: dict[tuple[str, int], Any] = {
         DigestRequest,
         DigestReport,
         DeliveryReceipt,
+        HouseholdQuery,
+        HouseholdAnswer,
+        AgencyCodeRequest,
+        AgencyCodeAccepted,
     )
 }
 
@@ -363,6 +561,8 @@ DEFAULT_ROUTES: tuple[tuple[Role, str, Role], ...] = (
     (Role.MUNICIPALITY, MyNumberRequest.TYPE, Role.NATIONAL),
     (Role.NATIONAL, DigestRequest.TYPE, Role.PREFECTURE),
     (Role.NATIONAL, DigestRequest.TYPE, Role.MUNICIPALITY),
+    (Role.NATIONAL, HouseholdQuery.TYPE, Role.MUNICIPALITY),
+    (Role.NATIONAL, AgencyCodeRequest.TYPE, Role.LINKAGE),
 )
 
 RESPONSES: dict[str, str] = {
@@ -370,6 +570,8 @@ RESPONSES: dict[str, str] = {
     CodePoolRequest.TYPE: CodePoolGrant.TYPE,
     MyNumberRequest.TYPE: MyNumberIssued.TYPE,
     DigestRequest.TYPE: DigestReport.TYPE,
+    HouseholdQuery.TYPE: HouseholdAnswer.TYPE,
+    AgencyCodeRequest.TYPE: AgencyCodeAccepted.TYPE,
 }
 
 

@@ -16,6 +16,7 @@ from jukinet.protocol.catalogue import DEFAULT_ROUTES, Role
 from jukinet.protocol.errors import RouteRefused, UnknownSender
 
 NATIONAL_ID = "national"
+LINKAGE_ID = "linkage"  # the provision network's code component (機関別符号)
 
 
 def municipality_node_id(code: str) -> str:

@@ -7,10 +7,27 @@ from typing import TYPE_CHECKING, Any
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
-from jukinet.web import node_api, problems, provision_api, register_api
+from jukinet.protocol.catalogue import Role
+from jukinet.protocol.directory import LINKAGE_ID
+from jukinet.web import (
+    household_api,
+    linkage_api,
+    node_api,
+    problems,
+    provision_api,
+    register_api,
+    rights_api,
+)
 
 if TYPE_CHECKING:
     from jukinet.bootstrap import Node
+
+
+def _linkage(node: Node) -> provision_api.Linkage | None:
+    """How the national node reaches the provision network, if the directory names one."""
+    if node.entry.role is not Role.NATIONAL or LINKAGE_ID not in node.directory.nodes:
+        return None
+    return provision_api.Linkage(node.peer, node.directory.node(LINKAGE_ID).endpoint)
 
 
 def create_app(node: Node) -> FastAPI:
@@ -25,8 +42,16 @@ def create_app(node: Node) -> FastAPI:
         app.include_router(register_api.router(node.supply, node.tokens))
     if node.provider is not None and node.authenticator is not None:
         app.include_router(
-            provision_api.router(node.provider, node.authenticator, node.batch_wake.set)
+            provision_api.router(
+                node.provider, node.authenticator, node.batch_wake.set, _linkage(node)
+            )
         )
+    if node.entry.role is Role.NATIONAL and node.provider and node.authenticator:
+        app.include_router(household_api.router(node.provider, node.authenticator, node.peer))
+    if node.entry.role is Role.LINKAGE and node.authenticator is not None:
+        app.include_router(linkage_api.router(node.unit_of_work, node.authenticator))
+    if node.provider is not None and node.rights is not None and node.tokens is not None:
+        app.include_router(rights_api.router(node.rights, node.tokens, node.authenticator))
 
     @app.get("/health", tags=["operations"])
     async def health() -> dict[str, Any]:

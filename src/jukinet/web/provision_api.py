@@ -8,6 +8,7 @@ the law, with the reason), 422 (a field, or "narrow your search").
 
 import io
 from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -16,7 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from jukinet.domain.provision import Channel
-from jukinet.nodes.ports import BatchTicket
+from jukinet.nodes.ports import BatchTicket, Peer
+from jukinet.nodes.provision.agency_codes import AgencyCodeQuery, request_agency_code
 from jukinet.nodes.provision.batch_input import BatchFormat
 from jukinet.nodes.provision.batches import (
     BatchRequest,
@@ -36,7 +38,7 @@ class SearchKeyBody(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    resident_code: str | None = Field(None, examples=["18293746509"])
+    resident_code: str | None = Field(None, examples=["18293746504"])
     my_number: str | None = None
     name: str | None = Field(None, examples=["髙橋 一郎"])
     kana: str | None = Field(None, examples=["タカハシ イチロウ"])
@@ -53,6 +55,26 @@ class QueryBody(BaseModel):
     )
     key: SearchKeyBody
     history: bool = Field(False, description="also return every version held, oldest first")
+
+
+class AgencyCodeBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    affair: str = Field(description="the affair's id in the legal registry")
+    key: SearchKeyBody
+    acquisition_number: str = Field(
+        description="取得番号: your own number for this person in this request; never a "
+        "個人番号 or 住民票コード",
+        examples=["A-2026-000001"],
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Linkage:
+    """The provision network's code component, as the national node reaches it."""
+
+    peer: Peer
+    endpoint: str
 
 
 class PersonBody(BaseModel):
@@ -77,7 +99,10 @@ def _ticket(ticket: BatchTicket) -> dict[str, Any]:
 
 
 def router(
-    provider: Provider, auth: RecipientAuthenticator, wake: Callable[[], None] | None = None
+    provider: Provider,
+    auth: RecipientAuthenticator,
+    wake: Callable[[], None] | None = None,
+    linkage: Linkage | None = None,
 ) -> APIRouter:
     api = APIRouter()
     Agency = Annotated[Caller, Depends(auth.dependency("agency"))]  # noqa: N806
@@ -146,6 +171,27 @@ def router(
                 )
 
         return StreamingResponse(lines(), media_type="application/x-ndjson")
+
+    if linkage is not None:
+
+        @api.post(
+            "/provision/v1/agency-codes",
+            tags=["provision"],
+            status_code=202,
+            summary="機関別符号: have the provision network make your code for one person",
+        )
+        async def agency_code(body: AgencyCodeBody, caller: Agency) -> dict[str, Any]:
+            query = AgencyCodeQuery(
+                body.affair, body.key.model_dump(exclude_none=True), body.acquisition_number
+            )
+            provision_id = await run_in_threadpool(
+                request_agency_code, query, caller, provider, linkage.peer
+            )
+            return {
+                "provision_id": provision_id,
+                "acquisition_number": body.acquisition_number,
+                "collect_from": linkage.endpoint + "/linkage/v1/codes/collect",
+            }
 
     @api.post(
         "/resident/v1/provision-records",

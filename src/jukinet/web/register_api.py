@@ -8,7 +8,7 @@ read; errors come back as problem+json naming the field.
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Header, HTTPException
+from fastapi import APIRouter, Body, Depends
 from starlette.concurrency import run_in_threadpool
 
 from jukinet.adapters.storage.operators import SqlOperatorTokens
@@ -17,6 +17,7 @@ from jukinet.nodes.municipal import amendments, arrivals, codes, departures
 from jukinet.nodes.municipal.codes import CodeSupply
 from jukinet.nodes.municipal.forms import Form
 from jukinet.nodes.municipal.queries import resident_view
+from jukinet.web.operator_auth import bearer_operator
 
 Form_ = Annotated[dict[str, Any], Body(description="the form; see docs/register.md")]
 
@@ -31,16 +32,7 @@ def _summary(resident: Resident) -> dict[str, Any]:
 
 
 def router(supply: CodeSupply, tokens: SqlOperatorTokens) -> APIRouter:
-    def operator(authorization: Annotated[str | None, Header()] = None) -> str:
-        scheme, _, token = (authorization or "").partition(" ")
-        who = tokens.operator_for(token) if scheme.lower() == "bearer" and token else None
-        if who is None:
-            raise HTTPException(
-                401, "a valid operator token is required", {"WWW-Authenticate": "Bearer"}
-            )
-        return who
-
-    Operator = Annotated[str, Depends(operator)]  # noqa: N806  (a type alias, used below)
+    Operator = Annotated[str, Depends(bearer_operator(tokens))]  # noqa: N806  (a type alias, used below)
     api = APIRouter(prefix="/api/v1", tags=["register"])
 
     async def run(use_case: Callable[..., Any], *args: Any) -> Any:

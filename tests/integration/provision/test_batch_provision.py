@@ -222,3 +222,17 @@ def test_the_annual_notice_counts_batch_and_immediate_provisions_by_method(world
     assert text.splitlines()[0] == "提供先,事務,提供年月,提供件数,提供方法,month"
     assert "令和8年11月" in text
     assert text.splitlines()[-1] == f"提供件数合計,,,{notice.total},,"
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(world: World) -> None:
+    authenticator = world.national.authenticator
+    assert authenticator is not None
+    limit, authenticator.max_body = authenticator.max_body, 100
+    try:
+        with pytest.raises(RecipientRequestFailed) as refused:
+            submit(world.client("nenkin"), existence_check_csv(world), f"affair={PENSION}")
+    finally:
+        authenticator.max_body = limit
+
+    assert refused.value.status == 413
+    assert "split the batch, or send it on media" in refused.value.problem["title"]

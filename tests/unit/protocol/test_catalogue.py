@@ -9,16 +9,22 @@ import pytest
 
 from jukinet.domain.changes import ChangeReason
 from jukinet.domain.identity import IDENTITY_FIELDS, IdentityInfo, RecordStatus, Sex
+from jukinet.domain.residents import Relationship
 from jukinet.protocol.canonical import canonical_bytes, loads
 from jukinet.protocol.catalogue import (
     CATALOGUE,
     RESPONSES,
+    AgencyCodeAccepted,
+    AgencyCodeRequest,
     CodePoolGrant,
     CodePoolRequest,
     DeliveryReceipt,
     DigestEntry,
     DigestReport,
     DigestRequest,
+    HouseholdAnswer,
+    HouseholdMember,
+    HouseholdQuery,
     IdentityUpdate,
     MyNumberIssued,
     MyNumberReason,
@@ -56,7 +62,44 @@ SAMPLES: list[Any] = [
     DigestReport("131016", 1, "ab" * 32, (DigestEntry("record-1", 3, "12345678903", "cd" * 32),)),
     DigestReport("131016", 0, "00" * 32, None),
     DeliveryReceipt(("m-1", "m-2"), ("m-0",)),
+    HouseholdQuery("131016", "p-1", "nenkin", "kokumin-nenkin", ("12345678903", "31415926530")),
+    HouseholdAnswer(
+        "131016",
+        (
+            HouseholdMember("12345678903", True, "1", Relationship.HEAD),
+            HouseholdMember("31415926530", False),
+        ),
+    ),
+    AgencyCodeRequest("nenkin", "N-0001", "12345678903"),
+    AgencyCodeAccepted(3),
 ]
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [
+        (
+            {
+                "agency_id": "nenkin",
+                "acquisition_number": "12345678903",
+                "resident_code": "12345678903",
+            },
+            "must be neither",
+        ),
+        (
+            {"agency_id": "Nenkin!", "acquisition_number": "N-1", "resident_code": "12345678903"},
+            "body.agency_id",
+        ),
+        (
+            {"agency_id": "nenkin", "acquisition_number": "N-1", "resident_code": "12345678900"},
+            "check digit",
+        ),
+    ],
+)
+def test_an_agency_code_request_is_refused_unless_every_field_is_sound(
+    body: dict[str, Any], problem: str
+) -> None:
+    assert problem in refusal(AgencyCodeRequest.TYPE, body)
 
 
 def identity_body(**change: object) -> dict[str, Any]:

@@ -27,22 +27,28 @@ from jukinet.adapters.crypto.signers import NodeSigner
 from jukinet.domain.changes import ChangeReason
 from jukinet.domain.codes import MyNumber, ResidentCode
 from jukinet.domain.identity import IdentityInfo, RecordStatus, Sex
+from jukinet.domain.residents import Relationship
 from jukinet.protocol.canonical import canonical_bytes, loads
 from jukinet.protocol.catalogue import (
     CATALOGUE,
+    AgencyCodeAccepted,
+    AgencyCodeRequest,
     CodePoolGrant,
     CodePoolRequest,
     DeliveryReceipt,
     DigestEntry,
     DigestReport,
     DigestRequest,
+    HouseholdAnswer,
+    HouseholdMember,
+    HouseholdQuery,
     IdentityUpdate,
     MyNumberIssued,
     MyNumberReason,
     MyNumberRequest,
     parse_body,
 )
-from jukinet.protocol.directory import NATIONAL_ID, municipality_node_id
+from jukinet.protocol.directory import LINKAGE_ID, NATIONAL_ID, municipality_node_id
 from jukinet.protocol.envelope import Envelope, Message
 from jukinet.protocol.reception import seal
 
@@ -129,6 +135,22 @@ def _digest_report() -> DigestReport:
     return DigestReport.fold("131016", entries, detail=True)
 
 
+# 世帯情報の確認: the applicant, their child, and a lodger at the same address (another
+# household); a code not registered here is answered as such, with nothing else.
+HOUSEHOLD_CODES = (
+    RESIDENT_CODE,
+    *(ResidentCode.from_body(b).value for b in ("5820316047", "6931427158", "7042538269")),
+)
+HOUSEHOLD_ANSWER = HouseholdAnswer(
+    "131016",
+    (
+        HouseholdMember(HOUSEHOLD_CODES[0], True, "1", Relationship.HEAD),
+        HouseholdMember(HOUSEHOLD_CODES[1], True, "1", Relationship.CHILD),
+        HouseholdMember(HOUSEHOLD_CODES[2], True, "2", Relationship.HEAD),
+        HouseholdMember(HOUSEHOLD_CODES[3], False),
+    ),
+)
+
 GOLDENS = [
     Golden(CHIYODA, PREFECTURE, IdentityUpdate(RECORD, 2, SENT_AT, IDENTITY)),
     Golden(CHIYODA, NATIONAL_ID, CodePoolRequest("131016", 200)),
@@ -152,6 +174,21 @@ GOLDENS = [
         ),
         answering=True,
     ),
+    Golden(
+        NATIONAL_ID,
+        CHIYODA,
+        HouseholdQuery(
+            "131016",
+            "019ab2f4-2a00-7000-8000-00000000c001",
+            "nenkin",
+            "kokumin-nenkin",
+            HOUSEHOLD_CODES,
+        ),
+    ),
+    Golden(CHIYODA, NATIONAL_ID, HOUSEHOLD_ANSWER, answering=True),
+    # 機関別符号: only the 住民票コード travels, never the 個人番号; the answer carries no code.
+    Golden(NATIONAL_ID, LINKAGE_ID, AgencyCodeRequest("nenkin", "N-2026-000001", RESIDENT_CODE)),
+    Golden(LINKAGE_ID, NATIONAL_ID, AgencyCodeAccepted(1), answering=True),
 ]
 CASES = [pytest.param(golden, id=golden.type) for golden in GOLDENS]
 

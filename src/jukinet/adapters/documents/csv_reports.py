@@ -10,8 +10,8 @@ from __future__ import annotations
 import csv
 import io
 
-from jukinet.domain.dates import japanese_month
-from jukinet.domain.reports import ProvisionNotice
+from jukinet.domain.dates import japanese_fiscal_year, japanese_month
+from jukinet.domain.reports import ContactMethod, DisclosureStatistics, ProvisionNotice
 
 NOTICE_COLUMNS = ("提供先", "事務", "提供年月", "提供件数", "提供方法", "month")
 
@@ -32,4 +32,37 @@ def provision_notice_csv(notice: ProvisionNotice) -> bytes:
             )
         )
     writer.writerow(("提供件数合計", "", "", notice.total, "", ""))
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def disclosure_statistics_csv(stats: DisclosureStatistics) -> bytes:
+    """別紙2 as CSV: a row per fiscal year (era label and the year it starts), requests and
+    answers per method, the total, and a row of totals."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    methods = list(ContactMethod)
+    writer.writerow(
+        (
+            "年度",
+            *(f"請求方法（{method.label}）" for method in methods),
+            *(f"受取方法（{method.label}）" for method in methods),
+            "計",
+            "fiscal_year",
+        )
+    )
+    for year in stats.years:
+        writer.writerow(
+            (
+                japanese_fiscal_year(year.fiscal_year),
+                *(year.requested.get(method, 0) for method in methods),
+                *(year.delivered.get(method, 0) for method in methods),
+                year.total,
+                year.fiscal_year,
+            )
+        )
+    columns = [
+        *(sum(y.requested.get(m, 0) for y in stats.years) for m in methods),
+        *(sum(y.delivered.get(m, 0) for y in stats.years) for m in methods),
+    ]
+    writer.writerow(("合計", *columns, sum(y.total for y in stats.years), ""))
     return buffer.getvalue().encode("utf-8-sig")

@@ -7,15 +7,15 @@ join per kind of key, each on an index of ``identity_current``.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 from sqlalchemy import MetaData, Table, and_, literal, or_, select, union_all, update
 from sqlalchemy.engine import Connection
 
-from jukinet.domain.identity import IdentityInfo
+from jukinet.adapters.storage.bulk import insert_rows
 from jukinet.domain.searches import KeyKind, SearchKey
 from jukinet.nodes.ports import BatchTicket, RowMatches, RowResult, StagedRow
 
@@ -58,8 +58,7 @@ class SqlBatches:
         )
 
     def add_rows(self, batch_id: str, rows: Sequence[StagedRow]) -> None:
-        if rows:
-            self._connection.execute(self._rows.insert(), [_row(batch_id, r) for r in rows])
+        insert_rows(self._connection, self._rows, [_row(batch_id, r) for r in rows])
 
     def get(self, batch_id: str) -> BatchTicket | None:
         b = self._batches
@@ -88,28 +87,24 @@ class SqlBatches:
         staged = self._connection.execute(
             select(r.c.number, r.c.reference, r.c.problem).where(in_range).order_by(r.c.number)
         ).all()
-        found: dict[int, list[IdentityInfo]] = {number: [] for number, _, _ in staged}
-        for number, content in self._connection.execute(
-            _joins(r, self._current, in_range, prefecture)
-        ):
-            found[number].append(IdentityInfo.from_wire(json.loads(content)))
+        found: dict[int, list[dict[str, Any]]] = {number: [] for number, _, _ in staged}
+        joins = _joins(r, self._current, in_range, prefecture)
+        for number, content in self._connection.execute(joins):
+            found[number].append(orjson.loads(content))  # written by this store: trusted
         return [RowMatches(n, ref, problem, found[n]) for n, ref, problem in staged]
 
     def add_results(self, batch_id: str, results: Sequence[RowResult]) -> None:
-        if results:
-            self._connection.execute(
-                self._results.insert(),
-                [
-                    {
-                        "batch_id": batch_id,
-                        "number": x.number,
-                        "reference": x.reference,
-                        "outcome": x.outcome,
-                        "content": x.content,
-                    }
-                    for x in results
-                ],
-            )
+        rows = [
+            {
+                "batch_id": batch_id,
+                "number": x.number,
+                "reference": x.reference,
+                "outcome": x.outcome,
+                "content": x.content,
+            }
+            for x in results
+        ]
+        insert_rows(self._connection, self._results, rows)
 
     def results(self, batch_id: str, after: int, limit: int) -> list[RowResult]:
         x = self._results

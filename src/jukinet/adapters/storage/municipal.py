@@ -4,7 +4,7 @@ certificates."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from functools import cache
 from typing import Any
@@ -200,6 +200,17 @@ class SqlResidents:
             select(t).where(t.c.household_id == household_id, t.c.status == "active")
         )
         return [resident_from_row(r) for r in rows]
+
+    def active_by_codes(self, resident_codes: Sequence[str]) -> list[Resident]:
+        t = self._table
+        codes = sorted(set(resident_codes))
+        found = []
+        for start in range(0, len(codes), 500):
+            query = select(t).where(
+                t.c.resident_code.in_(codes[start : start + 500]), t.c.status == "active"
+            )
+            found += [resident_from_row(r) for r in self._connection.execute(query)]
+        return found
 
 
 class SqlHouseholds:

@@ -17,6 +17,7 @@ from sqlalchemy import MetaData, and_, func, select
 from sqlalchemy.engine import Connection
 
 from jukinet.adapters.clock import JST
+from jukinet.adapters.storage.bulk import insert_rows
 from jukinet.domain.identity import IdentityInfo, RecordStatus
 from jukinet.domain.searches import KeyKind, SearchKey
 from jukinet.nodes.ports import MonthlyCount, ProvisionEntry, ProvisionRecord
@@ -82,6 +83,23 @@ class SqlIdentitySearch:
             code: sorted(versions, key=lambda i: i.change_date) for code, versions in found.items()
         }
 
+    def living_at(self, municipality_code: str, address_key: str, limit: int) -> list[IdentityInfo]:
+        c = self._current
+        query = (
+            select(c.c.content)
+            .where(
+                c.c.municipality_code == municipality_code,
+                c.c.address_key == address_key,
+                c.c.status == RecordStatus.ACTIVE.value,
+            )
+            .order_by(c.c.resident_code)
+            .limit(limit)
+        )
+        return [
+            IdentityInfo.from_wire(json.loads(content))
+            for content in self._connection.execute(query).scalars()
+        ]
+
 
 def _conditions(c: Any, key: SearchKey) -> list[Any]:
     if key.kind is KeyKind.RESIDENT_CODE:
@@ -127,11 +145,8 @@ class SqlProvisionLog:
             },
         )
         unique = sorted(set(resident_codes))
-        if unique:
-            self._connection.execute(
-                self._provided.insert(),
-                [{"provision_id": entry.provision_id, "resident_code": c} for c in unique],
-            )
+        rows = [{"provision_id": entry.provision_id, "resident_code": c} for c in unique]
+        insert_rows(self._connection, self._provided, rows)
 
     def records_of(self, resident_codes: Sequence[str]) -> list[ProvisionRecord]:
         p, r = self._provisions, self._provided

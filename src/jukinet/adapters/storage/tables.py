@@ -118,9 +118,20 @@ def _identity_store(metadata: MetaData) -> None:
     Index("ix_identity_current_kana", current.c.kana_key, current.c.birth_date)
 
 
-def _provision(metadata: MetaData) -> None:
-    """Provision to agencies: credentials, the registry's change log, the provision log and
-    batch requests (national and prefecture nodes)."""
+def _operator_tokens(metadata: MetaData) -> None:
+    """Staff API tokens (SHA-256 hashes), until operator accounts arrive with issue 5."""
+    Table(
+        "operator_tokens",
+        metadata,
+        Column("token_hash", String(64), primary_key=True),
+        Column("operator", String(64), nullable=False),
+        Column("created_at", DateTime(timezone=True), nullable=False),
+        Column("revoked_at", DateTime(timezone=True)),
+    )
+
+
+def _credentials(metadata: MetaData) -> None:
+    """Recipients' registered client certificates, and the log of every change to them."""
     Table(
         "recipient_credentials",
         metadata,
@@ -144,6 +155,12 @@ def _provision(metadata: MetaData) -> None:
         Column("subject", String(64), nullable=False),
         Column("detail", Text, nullable=False),
     )
+
+
+def _provision(metadata: MetaData) -> None:
+    """Provision to agencies: credentials, the registry's change log, the provision log and
+    batch requests (national and prefecture nodes)."""
+    _credentials(metadata)
     provisions = Table(
         "provisions",
         metadata,
@@ -210,6 +227,68 @@ def _provision(metadata: MetaData) -> None:
         Column("outcome", String(12), nullable=False),
         Column("content", Text, nullable=False),
     )
+
+
+def _rights(metadata: MetaData) -> None:
+    """Residents' rights at a providing node: disclosure requests, correction requests and
+    complaints, each with who recorded every step; and the staff's operator tokens."""
+    disclosures = Table(
+        "disclosure_requests",
+        metadata,
+        Column("request_id", ID, primary_key=True),
+        Column("resident_code", CODE11, nullable=False, index=True),
+        Column("relation", String(30), nullable=False),
+        Column("requester_name", String(200), nullable=False),
+        Column("method", String(10), nullable=False),
+        Column("received_on", Date, nullable=False, index=True),
+        Column("deadline", Date, nullable=False),
+        Column("received_by", String(64), nullable=False),
+        Column("portal", String(64)),
+        Column("documents", String(400)),  # the kinds seen, comma-separated
+        Column("checked_on", Date),
+        Column("checked_by", String(64)),
+        Column("decision", String(10)),
+        Column("decided_on", Date),
+        Column("decided_by", String(64)),
+        Column("refusal_reason", Text),
+        Column("delivery", String(10)),
+        Column("delivered_on", Date),
+        Column("delivered_by", String(64)),
+    )
+    Index("ix_disclosure_requests_open", disclosures.c.decision, disclosures.c.deadline)
+    Table(
+        "correction_requests",
+        metadata,
+        Column("correction_id", ID, primary_key=True),
+        Column("disclosure_id", ID, nullable=False, index=True),
+        Column("resident_code", CODE11, nullable=False),
+        Column("items", String(200), nullable=False),  # comma-separated
+        Column("statement", Text, nullable=False),
+        Column("received_on", Date, nullable=False),
+        Column("received_by", String(64), nullable=False),
+        Column("findings", Text),
+        Column("result", String(20)),
+        Column("municipality_code", LG),
+        Column("investigated_on", Date),
+        Column("investigated_by", String(64)),
+        Column("answered_on", Date),
+        Column("answered_by", String(64)),
+    )
+    Table(
+        "complaints",
+        metadata,
+        Column("complaint_id", ID, primary_key=True),
+        Column("complainant", String(200), nullable=False),
+        Column("subject", String(200), nullable=False),
+        Column("details", Text, nullable=False),
+        Column("received_on", Date, nullable=False, index=True),
+        Column("received_by", String(64), nullable=False),
+        Column("disclosure_id", ID),
+        Column("answer", Text),
+        Column("answered_on", Date),
+        Column("answered_by", String(64)),
+    )
+    _operator_tokens(metadata)
 
 
 def municipal_metadata() -> MetaData:
@@ -282,14 +361,7 @@ def municipal_metadata() -> MetaData:
         Column("before", Text),
         Column("after", Text, nullable=False),
     )
-    Table(
-        "operator_tokens",
-        metadata,
-        Column("token_hash", String(64), primary_key=True),
-        Column("operator", String(64), nullable=False),
-        Column("created_at", DateTime(timezone=True), nullable=False),
-        Column("revoked_at", DateTime(timezone=True)),
-    )
+    _operator_tokens(metadata)
     Table(
         "code_pool",
         metadata,
@@ -312,6 +384,18 @@ def municipal_metadata() -> MetaData:
         Column("certificate_id", String(64), primary_key=True),
         Column("consumed_at", DateTime(timezone=True), nullable=False),
     )
+    # 世帯情報の確認: who asked about whom, kept by the municipality that answered.
+    Table(
+        "household_inquiries",
+        metadata,
+        Column("id", SERIAL, primary_key=True, autoincrement=True),
+        Column("at", DateTime(timezone=True), nullable=False),
+        Column("requester", NODE, nullable=False),
+        Column("provision_id", ID, nullable=False),
+        Column("recipient_id", String(64), nullable=False),
+        Column("affair_id", String(64), nullable=False),
+        Column("resident_code", CODE11, nullable=False, index=True),
+    )
     return metadata
 
 
@@ -320,6 +404,7 @@ def prefecture_metadata() -> MetaData:
     _messaging(metadata)
     _identity_store(metadata)
     _provision(metadata)
+    _rights(metadata)
     return metadata
 
 
@@ -328,6 +413,7 @@ def national_metadata() -> MetaData:
     _messaging(metadata)
     _identity_store(metadata)
     _provision(metadata)
+    _rights(metadata)
     Table(
         "issued_resident_codes",
         metadata,
@@ -344,6 +430,25 @@ def national_metadata() -> MetaData:
         Column("issued_at", DateTime(timezone=True), nullable=False),
         Column("retired", Boolean, nullable=False, server_default=text("false")),
     )
+    # Everyone registered at one address (世帯情報の確認), found by index.
+    current = metadata.tables["identity_current"]
+    Index("ix_identity_current_address", current.c.municipality_code, current.c.address_key)
+    return metadata
+
+
+def linkage_metadata() -> MetaData:
+    """The provision network's code component: codes waiting for their agency."""
+    metadata = MetaData()
+    _messaging(metadata)
+    _credentials(metadata)
+    Table(
+        "agency_codes",
+        metadata,
+        Column("agency_id", String(64), primary_key=True),
+        Column("acquisition_number", String(40), primary_key=True),
+        Column("code", String(32), nullable=False),
+        Column("filed_at", DateTime(timezone=True), nullable=False),
+    )
     return metadata
 
 
@@ -351,4 +456,5 @@ METADATA = {
     "municipality": municipal_metadata(),
     "prefecture": prefecture_metadata(),
     "national": national_metadata(),
+    "linkage": linkage_metadata(),
 }

@@ -15,7 +15,9 @@ from sqlalchemy import MetaData
 from sqlalchemy.engine import Connection, Engine, Transaction
 
 from jukinet.adapters.storage.batches import SqlBatches
+from jukinet.adapters.storage.household_inquiries import SqlHouseholdInquiries
 from jukinet.adapters.storage.identities import SqlIdentityHistory
+from jukinet.adapters.storage.linkage import SqlAgencyCodes
 from jukinet.adapters.storage.messaging import SqlInbox, SqlOutbox
 from jukinet.adapters.storage.municipal import (
     SqlCertificates,
@@ -26,6 +28,7 @@ from jukinet.adapters.storage.municipal import (
 )
 from jukinet.adapters.storage.national import SqlIssuedCodes, SqlIssuedMyNumbers
 from jukinet.adapters.storage.provision import SqlIdentitySearch, SqlProvisionLog
+from jukinet.adapters.storage.rights import SqlRightsCases
 
 
 class SqlUnitOfWork:
@@ -83,6 +86,7 @@ class SqlMunicipalUnitOfWork(SqlUnitOfWork):
         self.changes = SqlChangeLog(connection, metadata)
         self.code_pool = SqlCodePool(connection, metadata, self._now())
         self.certificates = SqlCertificates(connection, metadata)
+        self.household_inquiries = SqlHouseholdInquiries(connection, metadata)
 
 
 class SqlIdentityStoreUnitOfWork(SqlUnitOfWork):
@@ -93,6 +97,7 @@ class SqlIdentityStoreUnitOfWork(SqlUnitOfWork):
         self.search = SqlIdentitySearch(connection, metadata)
         self.provision_log = SqlProvisionLog(connection, metadata)
         self.batches = SqlBatches(connection, metadata)
+        self.rights = SqlRightsCases(connection, metadata)
 
 
 class SqlNationalUnitOfWork(SqlIdentityStoreUnitOfWork):
@@ -100,3 +105,12 @@ class SqlNationalUnitOfWork(SqlIdentityStoreUnitOfWork):
         super()._bind(connection, metadata)
         self.issued_codes = SqlIssuedCodes(connection, metadata)
         self.issued_numbers = SqlIssuedMyNumbers(connection, metadata)
+
+
+class SqlLinkageUnitOfWork(SqlUnitOfWork):
+    """The provision network's code component: codes waiting for their agency."""
+
+    def _bind(self, connection: Connection, metadata: MetaData) -> None:
+        self.outbox = SqlOutbox(connection, metadata)
+        self.inbox = SqlInbox(connection, metadata)
+        self.agency_codes = SqlAgencyCodes(connection, metadata)

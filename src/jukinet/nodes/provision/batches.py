@@ -15,8 +15,7 @@ Each row's answer is one of ``matched`` (the person's identity information and s
 from __future__ import annotations
 
 import itertools
-import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import BinaryIO
 
@@ -31,9 +30,10 @@ from jukinet.nodes.ports import (
     RowResult,
     StagedRow,
 )
-from jukinet.nodes.provision.answers import ProvidedPerson
+from jukinet.nodes.provision.answers import Wire, person_wire
 from jukinet.nodes.provision.batch_input import BatchFormat, BatchRow, read_batch
 from jukinet.nodes.provision.providers import Caller, Provider
+from jukinet.protocol.canonical import canonical_bytes
 from jukinet.protocol.ids import uuid7
 
 STAGE_CHUNK = 5_000
@@ -134,37 +134,34 @@ def _answer(
     rows: list[RowMatches], history: bool, uow: ProvisionUnitOfWork
 ) -> tuple[list[RowResult], list[str]]:
     people = {row.number: _people(row.records) for row in rows}
-    provided = [found[0].resident_code for found in people.values() if len(found) == 1]
+    provided = [found[0]["resident_code"] for found in people.values() if len(found) == 1]
     histories = uow.search.histories(provided) if history and provided else {}
     results = []
     for row in rows:
         outcome, answer = _row_answer(row, people[row.number], histories, history)
-        content = json.dumps(
-            {"row": row.number, "ref": row.reference, "outcome": outcome, **answer},
-            ensure_ascii=False,
-            separators=(",", ":"),
-        )
+        line = {"row": row.number, "ref": row.reference, "outcome": outcome, **answer}
+        content = canonical_bytes(line, check_floats=False).decode()
         results.append(RowResult(row.number, row.reference, outcome, content))
     return results, provided
 
 
-def _people(records: list[IdentityInfo]) -> list[IdentityInfo]:
+def _people(records: Sequence[Wire]) -> list[Wire]:
     """One current record per person: where they live now, else the latest removal."""
-    chosen: dict[str, IdentityInfo] = {}
+    chosen: dict[str, Wire] = {}
     for record in records:
-        kept = chosen.get(record.resident_code)
+        kept = chosen.get(record["resident_code"])
         if kept is None or _rank(record) > _rank(kept):
-            chosen[record.resident_code] = record
+            chosen[record["resident_code"]] = record
     return list(chosen.values())
 
 
-def _rank(record: IdentityInfo) -> tuple[bool, object]:
-    return record.status is RecordStatus.ACTIVE, record.change_date
+def _rank(record: Wire) -> tuple[bool, str]:
+    return record["status"] == RecordStatus.ACTIVE.value, record["change_date"]
 
 
 def _row_answer(
     row: RowMatches,
-    people: list[IdentityInfo],
+    people: list[Wire],
     histories: dict[str, list[IdentityInfo]],
     history: bool,
 ) -> tuple[str, dict[str, object]]:
@@ -176,8 +173,10 @@ def _row_answer(
     if len(people) > 1:
         return "ambiguous", {"candidates": len(people)}
     person = people[0]
-    versions = tuple(histories.get(person.resident_code, ())) if history else None
-    return "matched", {"match": ProvidedPerson(person, versions).to_wire()}
+    versions = (
+        [v.to_wire() for v in histories.get(person["resident_code"], ())] if history else None
+    )
+    return "matched", {"match": person_wire(person, versions)}
 
 
 def _entry(ticket: BatchTicket, provider: Provider, rows: int) -> ProvisionEntry:

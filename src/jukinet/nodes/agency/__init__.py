@@ -1,0 +1,1 @@
+"""The agency client's use cases: what an agency's own system does with the recipients' API."""
