@@ -28,7 +28,13 @@ Results go to ``<out>/provision-<UTC timestamp>.json`` and ``provision-latest.js
 bench/README.md explains the figures and the targets.
 
     python bench/provision.py [--residents N] [--seconds S] [--database-url URL]
-                              [--workers 1 2] [--concurrency C] [--profile] [--out DIR]
+                              [--workers 1 2] [--concurrency C] [--rounds R]
+                              [--paced-share F] [--profile] [--out DIR]
+
+After the alternating closed-loop runs of each worker count, the full path is also run open
+loop, paced at ``--paced-share`` of its closed-loop rate, to show its latency below
+saturation. ``--profile`` then samples the full path's workers with py-spy (``--gil``) and
+writes ``provision-profile-<workers>w-<timestamp>.txt``: where the server's CPU goes.
 """
 
 from __future__ import annotations
@@ -59,6 +65,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import bindparam, create_engine, select, text
+from sqlalchemy.pool import NullPool
 
 from jukinet.adapters.storage.engines import drop_schema, make_engine
 from jukinet.adapters.storage.tables import METADATA
@@ -80,9 +87,10 @@ MUNICIPALITY_COUNT = 60  # spread over the country, for realistic addresses and 
 ADDRESSES_PER_MUNICIPALITY = 200
 LOAD_MOMENT = datetime(2026, 11, 1, tzinfo=UTC)
 TARGETS = {"ratio_to_reference": 0.5, "per_second": 2_000.0, "p99_ms": 20.0}
+PACED_CONNECTIONS = 64  # enough that the paced load never waits for a connection of its own
 
 
-# -- the deployment ---------------------------------------------------------------------------
+# -- the deployment -----------------------------------------------------------------------------
 
 
 @contextmanager
@@ -103,7 +111,7 @@ def national_only(database_url: str) -> Iterator[Settings]:
         shutil.rmtree(home, ignore_errors=True)
 
 
-# -- bulk load: COPY of rows built by the identity store's own row builder ---------------------
+# -- bulk load: COPY of rows built by the identity store's own row builder ----------------------
 
 
 def municipality_codes(count: int) -> list[str]:
@@ -285,7 +293,7 @@ def draw_people(settings: Settings, count: int, seed: int) -> list[Person]:
     return people
 
 
-# -- the servers: uvicorn worker processes sharing one port (SO_REUSEPORT) --------------------
+# -- the servers: uvicorn worker processes, one port each ---------------------------------------
 
 
 def reference_app(settings: Settings) -> Any:
@@ -324,14 +332,19 @@ def reference_app(settings: Settings) -> Any:
 
 
 def serve(kind: str, settings: Settings, port: int, ready: Any) -> None:
-    """One uvicorn worker (runs in a process of its own) on a port shared with its siblings."""
+    """One uvicorn worker, in a process of its own, on a port of its own: the load generator
+    spreads its connections evenly over the workers, as a load balancer in front would
+    (a shared port — uvicorn's ``--workers``, or SO_REUSEPORT — leaves the split to chance,
+    and a 10/6 split of 16 connections caps the faster side)."""
     import uvicorn
 
     # the full path as ``jukinet serve`` builds it, or the reference
     app = open_node(NATIONAL_ID, settings).app if kind == "full" else reference_app(settings)
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # proto IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY on accepted connections only then
+    # (with proto 0, as uvicorn's own --workers socket has, every answer waits 40 ms
+    # for the delayed ACK of its first half).
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     listener.bind(("127.0.0.1", port))
     listener.listen(2048)
     config = uvicorn.Config(
@@ -356,7 +369,7 @@ def serve(kind: str, settings: Settings, port: int, ready: Any) -> None:
 @dataclass
 class Servers:
     kind: str
-    port: int
+    ports: list[int]  # one per worker
     workers: list[Any]  # spawned processes
 
     @property
@@ -366,9 +379,9 @@ class Servers:
 
 def start_servers(kind: str, settings: Settings, workers: int) -> Servers:
     context = multiprocessing.get_context("spawn")
-    port = free_port()
-    started = []
+    ports, started = [], []
     for _ in range(workers):  # one after the other: each runs the (no-op) migrations
+        port = free_port()
         ready = context.Event()
         process = context.Process(target=serve, args=(kind, settings, port, ready), daemon=True)
         process.start()
@@ -376,7 +389,8 @@ def start_servers(kind: str, settings: Settings, workers: int) -> Servers:
             process.terminate()
             raise RuntimeError(f"the {kind} server did not start")
         started.append(process)
-    return Servers(kind, port, started)
+        ports.append(port)
+    return Servers(kind, ports, started)
 
 
 def stop_servers(servers: Servers) -> None:
@@ -396,11 +410,11 @@ def free_port() -> int:
         return port
 
 
-# -- the load generator: a closed loop over raw keep-alive HTTP/1.1 connections ---------------
+# -- the load generator: a closed loop over raw keep-alive HTTP/1.1 connections -----------------
 
 
 def signed_requests(
-    credentials_folder: Path, kind: str, port: int, people: list[Person], count: int, seed: int
+    credentials_folder: Path, kind: str, people: list[Person], count: int, seed: int
 ) -> list[bytes]:
     """``count`` complete HTTP requests, signed now with the agency's key."""
     from jukinet.adapters.crypto.request_signatures import sign_request
@@ -435,7 +449,7 @@ def signed_requests(
         )
         head = [
             f"POST {path} HTTP/1.1",
-            f"host: 127.0.0.1:{port}",
+            "host: 127.0.0.1",
             "content-type: application/json",
             f"content-length: {len(body)}",
             *(f"{name.lower()}: {value}" for name, value in headers.items()),
@@ -479,28 +493,41 @@ async def _connection_loop(
 
 
 def drive(
-    port: int, requests: list[bytes], concurrency: int, warmup: float, seconds: float, started: Any
+    ports: list[int],
+    requests: list[bytes],
+    concurrency: int,
+    warmup: float,
+    seconds: float,
+    started: Any,
 ) -> dict[str, Any]:
-    """Run ``concurrency`` connections for ``warmup`` + ``seconds``; measure the last part."""
+    """Run ``concurrency`` connections, spread evenly over ``ports``, for ``warmup`` +
+    ``seconds``; measure the last part."""
     latencies: list[float] = []
     statuses: Counter[int] = Counter()
     completed = [0]  # every answer, warm-up included: each is a line in the provision log
+    cpu: dict[str, float] = {}
+
+    def window_opens() -> None:
+        cpu["at"], cpu["cpu"] = time.perf_counter(), time.process_time()
+        started.set()  # the parent reads the CPU counters now
 
     async def main() -> float:
         start = time.perf_counter() + warmup
         window = (start, start + seconds)
         turn = [0]
         loops = [
-            _connection_loop(port, requests, turn, window, latencies, statuses, completed)
-            for _ in range(concurrency)
+            _connection_loop(
+                ports[i % len(ports)], requests, turn, window, latencies, statuses, completed
+            )
+            for i in range(concurrency)
         ]
-        # tell the parent when the timed window opens, so it can read the CPU counters
-        asyncio.get_running_loop().call_later(warmup, started.set)
+        asyncio.get_running_loop().call_later(warmup, window_opens)
         await asyncio.gather(*loops)
         return window[1] - window[0]
 
-    cpu = time.process_time()
     wall = asyncio.run(main())
+    own_cpu = time.process_time() - cpu["cpu"]
+    own_wall = time.perf_counter() - cpu["at"]
     return {
         "answered": len(latencies),
         "answered_with_warmup": completed[0],
@@ -511,7 +538,85 @@ def drive(
         "p99_ms": percentile(latencies, 0.99) * 1000,
         "max_ms": max(latencies) * 1000,
         "mean_ms": statistics.fmean(latencies) * 1000,
-        "loadgen_cpu_seconds": time.process_time() - cpu,
+        "loadgen_cpu_seconds": own_cpu,
+        "loadgen_seconds": own_wall,
+        "seconds": wall,
+    }
+
+
+def drive_paced(
+    ports: list[int],
+    requests: list[bytes],
+    rate: float,
+    connections: int,
+    warmup: float,
+    seconds: float,
+    started: Any,
+) -> dict[str, Any]:
+    """Open loop: send ``rate`` requests a second on schedule, whatever the answers do, over
+    up to ``connections`` keep-alive connections. A request's latency runs from the moment it
+    was due (not from when a connection was free to send it), so queueing counts."""
+    latencies: list[float] = []
+    statuses: Counter[int] = Counter()
+    cpu: dict[str, float] = {}
+
+    def window_opens() -> None:
+        cpu["at"], cpu["cpu"] = time.perf_counter(), time.process_time()
+        started.set()
+
+    async def connection(
+        port: int, due: asyncio.Queue[float | None], window: tuple[float, float]
+    ) -> None:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        sent = 0
+        try:
+            while (at := await due.get()) is not None:
+                writer.write(requests[sent % len(requests)])
+                sent += 1
+                head = await reader.readuntil(b"\r\n\r\n")
+                for line in head.split(b"\r\n")[1:]:
+                    if line[:15].lower() == b"content-length:":
+                        await reader.readexactly(int(line[15:]))
+                        break
+                done = time.perf_counter()
+                if window[0] <= at < window[1]:
+                    latencies.append(done - at)
+                    statuses[int(head[9:12])] += 1
+        finally:
+            writer.close()
+
+    async def main() -> tuple[int, float]:
+        due: asyncio.Queue[float | None] = asyncio.Queue()
+        begin = time.perf_counter()
+        window = (begin + warmup, begin + warmup + seconds)
+        workers = [
+            asyncio.create_task(connection(ports[i % len(ports)], due, window))
+            for i in range(connections)
+        ]
+        asyncio.get_running_loop().call_later(warmup, window_opens)
+        issued, interval = 0, 1.0 / rate
+        while (now := time.perf_counter()) < window[1]:
+            while begin + issued * interval <= now:  # everything due by now, late or not
+                due.put_nowait(begin + issued * interval)
+                issued += 1
+            await asyncio.sleep(max(0.0, begin + issued * interval - time.perf_counter()))
+        for _ in workers:
+            due.put_nowait(None)
+        await asyncio.gather(*workers)
+        return issued, seconds
+
+    _, wall = asyncio.run(main())
+    return {
+        "asked_per_second": rate,
+        "answered": len(latencies),
+        "per_second": len(latencies) / wall,
+        "statuses": {str(k): v for k, v in sorted(statuses.items())},
+        "p50_ms": percentile(latencies, 0.50) * 1000,
+        "p95_ms": percentile(latencies, 0.95) * 1000,
+        "p99_ms": percentile(latencies, 0.99) * 1000,
+        "max_ms": max(latencies) * 1000,
+        "loadgen_cpu_seconds": time.process_time() - cpu["cpu"],
+        "loadgen_seconds": time.perf_counter() - cpu["at"],
         "seconds": wall,
     }
 
@@ -519,7 +624,7 @@ def drive(
 def load_generator(
     credentials_folder: Path,
     kind: str,
-    port: int,
+    ports: list[int],
     people: list[Person],
     options: dict[str, Any],
     seed: int,
@@ -527,9 +632,19 @@ def load_generator(
 ) -> dict[str, Any]:
     """In a process of its own: sign the requests, then drive the server."""
     count = int(options["pool"])
-    requests = signed_requests(credentials_folder, kind, port, people, count, seed)
+    requests = signed_requests(credentials_folder, kind, people, count, seed)
+    if options.get("paced_rate"):
+        return drive_paced(
+            ports,
+            requests,
+            options["paced_rate"],
+            PACED_CONNECTIONS,
+            options["warmup"],
+            options["seconds"],
+            started,
+        )
     return drive(
-        port, requests, options["concurrency"], options["warmup"], options["seconds"], started
+        ports, requests, options["concurrency"], options["warmup"], options["seconds"], started
     )
 
 
@@ -538,7 +653,7 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-# -- CPU accounting from /proc: who used the two cores during the timed window ----------------
+# -- CPU accounting from /proc: who used the two cores during the timed window ------------------
 
 
 def _ticks(pid: int) -> int:
@@ -571,33 +686,63 @@ def _machine_ticks() -> tuple[int, int]:
 @dataclass
 class CpuSample:
     at: float
-    servers: int
+    servers: dict[int, int]  # ticks per worker process
     postgres: int
     machine: tuple[int, int]
+    sessions: int
 
 
-def sample_cpu(pids: list[int]) -> CpuSample:
+def sample_cpu(pids: list[int], sessions: Any) -> CpuSample:
     return CpuSample(
-        time.perf_counter(), sum(_ticks(p) for p in pids), _postgres_ticks(), _machine_ticks()
+        time.perf_counter(),
+        {p: _ticks(p) for p in pids},
+        _postgres_ticks(),
+        _machine_ticks(),
+        sessions(),
     )
 
 
-def cpu_shares(before: CpuSample, after: CpuSample, loadgen_seconds: float) -> dict[str, float]:
-    """Cores used on average during the window, by the servers, PostgreSQL, the generator."""
+def session_counter(database_url: str) -> Any:
+    """A function giving how many sessions PostgreSQL has opened in the database so far: a
+    connection pool that closes and reopens connections under load shows up here (and its
+    backends' CPU does not show in the ``postgres`` processes that outlive the window)."""
+    engine = create_engine(database_url, poolclass=NullPool)
+    statement = text("select sessions from pg_stat_database where datname = current_database()")
+
+    def count() -> int:
+        with engine.connect() as connection:
+            connection.execute(text("select pg_stat_clear_snapshot()"))
+            return int(connection.execute(statement).scalar_one())
+
+    return count
+
+
+def cpu_shares(
+    before: CpuSample, after: CpuSample, loadgen_seconds: float, timed: float
+) -> dict[str, Any]:
+    """Cores used on average during the window: by the server workers, by the PostgreSQL
+    processes alive at both ends, by the load generator; the whole machine; and what is left
+    (PostgreSQL backends that started or ended within the window, anything else)."""
     hz = os.sysconf("SC_CLK_TCK")
     wall = after.at - before.at
     busy = after.machine[0] - before.machine[0]
     total = after.machine[1] - before.machine[1]
-    cores = os.cpu_count() or 1
+    machine_cores = busy / total * (os.cpu_count() or 1) if total else 0.0
+    workers = [(after.servers[p] - before.servers.get(p, 0)) / hz / wall for p in after.servers]
+    server = sum(workers)
+    loadgen = loadgen_seconds / timed
     return {
-        "server_cores": (after.servers - before.servers) / hz / wall,
+        "server_cores": server,
+        "server_cores_per_worker": workers,
         "postgres_cores": (after.postgres - before.postgres) / hz / wall,
-        "loadgen_cores": loadgen_seconds / wall,  # includes its warm-up: an upper bound
-        "machine_busy_cores": busy / total * cores if total else 0.0,
+        "loadgen_cores": loadgen,
+        "machine_busy_cores": machine_cores,
+        "other_cores": machine_cores - server - loadgen,
+        "pg_sessions_opened_per_second": (after.sessions - before.sessions) / wall,
     }
 
 
-# -- one measured run, and the alternation ----------------------------------------------------
+# -- one measured run, and the alternation ------------------------------------------------------
 
 
 def measure(
@@ -606,10 +751,14 @@ def measure(
     people: list[Person],
     options: argparse.Namespace,
     seed: int,
+    paced_rate: float | None = None,
 ) -> dict[str, Any]:
+    """One run against ``servers``: closed loop, or paced at ``paced_rate`` requests/s."""
     context = multiprocessing.get_context("spawn")
     with context.Manager() as manager:
-        return _measure(servers, credentials_folder, people, options, seed, manager.Event())
+        return _measure(
+            servers, credentials_folder, people, options, seed, manager.Event(), paced_rate
+        )
 
 
 def _measure(
@@ -619,19 +768,22 @@ def _measure(
     options: argparse.Namespace,
     seed: int,
     started: Any,
+    paced_rate: float | None,
 ) -> dict[str, Any]:
+    sessions = session_counter(options.database_url)
     settings = {
         "pool": options.pool,
         "concurrency": options.concurrency,
         "warmup": options.warmup,
         "seconds": options.seconds,
+        "paced_rate": paced_rate,
     }
     with processes(1) as pool:
         job = pool.submit(
             load_generator,
             credentials_folder,
             servers.kind,
-            servers.port,
+            servers.ports,
             people,
             settings,
             seed,
@@ -639,16 +791,18 @@ def _measure(
         )
         if not started.wait(600):
             raise RuntimeError(f"the load generator did not start: {job.exception()}")
-        before = sample_cpu(servers.pids)
+        before = sample_cpu(servers.pids, sessions)
         profiler = None
         if options.profile_into is not None:
             profiler = start_profiler(servers.pids, options.seconds, options.profile_into)
         result = job.result()
-        after = sample_cpu(servers.pids)
+        after = sample_cpu(servers.pids, sessions)
     if profiler is not None:
         for process in profiler:
             process.wait()
-    result["cpu"] = cpu_shares(before, after, result["loadgen_cpu_seconds"])
+    result["cpu"] = cpu_shares(
+        before, after, result["loadgen_cpu_seconds"], result["loadgen_seconds"]
+    )
     result["kind"] = servers.kind
     return result
 
@@ -668,10 +822,13 @@ def check_answers(servers: Servers, folder: Path, people: list[Person]) -> None:
     from jukinet.adapters.network.recipient_client import RecipientClient, RecipientCredentials
 
     credentials = RecipientCredentials.load(folder)
-    http = httpx.Client(base_url=f"http://127.0.0.1:{servers.port}")
-    client = RecipientClient(credentials, OPERATOR, http)
+    clients = [
+        RecipientClient(credentials, OPERATOR, httpx.Client(base_url=f"http://127.0.0.1:{port}"))
+        for port in servers.ports
+    ]
     try:
-        for person in people[:20]:
+        for i, person in enumerate(people[:20]):
+            client = clients[i % len(clients)]
             for key in (
                 {"resident_code": person.resident_code},
                 {"my_number": person.my_number},
@@ -682,7 +839,8 @@ def check_answers(servers: Servers, folder: Path, people: list[Person]) -> None:
                 if person.resident_code not in codes:
                     raise AssertionError(f"{key} did not find {person.resident_code}: {answer}")
     finally:
-        client.close()
+        for client in clients:
+            client.close()
 
 
 def start_profiler(pids: list[int], seconds: float, into: Path) -> list[subprocess.Popen[bytes]]:
@@ -704,6 +862,7 @@ def start_profiler(pids: list[int], seconds: float, into: Path) -> list[subproce
                 "--format",
                 "raw",
                 "--nonblocking",
+                "--gil",  # only the thread holding the GIL: where the server's CPU goes
                 "--output",
                 str(into.with_suffix(f".{pid}.raw")),
             ],
@@ -714,10 +873,55 @@ def start_profiler(pids: list[int], seconds: float, into: Path) -> list[subproce
     ]
 
 
-def summarise_profile(raw_files: list[Path], top: int = 40) -> str:
-    """Self and inclusive sample shares per function from py-spy's collapsed stacks."""
+# Where a sample's innermost frame is: the first rule whose path fragment the frame's file
+# contains names the area.
+_AREAS = (
+    ("psycopg/", "psycopg (driver)"),
+    ("sqlalchemy/", "SQLAlchemy Core"),
+    ("jukinet/", "jukinet code"),
+    ("h11/", "HTTP/1.1 (uvicorn + h11)"),
+    ("uvicorn/", "HTTP/1.1 (uvicorn + h11)"),
+    ("fastapi/", "FastAPI / Starlette / pydantic"),
+    ("starlette/", "FastAPI / Starlette / pydantic"),
+    ("pydantic", "FastAPI / Starlette / pydantic"),
+    ("anyio/", "thread hand-off (anyio, queue, locks)"),
+    ("threading.py", "thread hand-off (anyio, queue, locks)"),
+    ("queue.py", "thread hand-off (anyio, queue, locks)"),
+    ("asyncio/", "asyncio event loop"),
+    ("selectors.py", "asyncio event loop"),
+    ("cryptography/", "jukinet code"),
+    ("structlog/", "jukinet code"),
+)
+# Which part of the request a sample belongs to: the outermost of these frames on its stack.
+_PARTS = (
+    ("provide_identity", "use case (provide_identity)"),
+    ("RecipientAuthenticator.authenticate", "signature check (authenticate)"),
+)
+
+
+def _frame(frame: str) -> tuple[str, str]:
+    """(function, file) of one frame of py-spy's raw output: ``name (path:line)``."""
+    name, _, rest = frame.partition(" (")
+    return name, rest.rsplit(":", 1)[0]
+
+
+# Frames every sample of a thread passes through: left out of the inclusive list.
+_PLUMBING = (
+    "multiprocessing/",
+    "asyncio/runners.py",
+    "uvicorn/server.py",
+    "uvicorn/_compat.py",
+    "provision.py",
+    "<string>",
+)
+
+
+def summarise_profile(raw_files: list[Path], header: str = "", top: int = 40) -> str:
+    """Where the server's CPU goes, from py-spy's collapsed stacks: by area and part of the
+    request, then the functions with the largest inclusive and own shares."""
     own: Counter[str] = Counter()
     inclusive: Counter[str] = Counter()
+    areas: Counter[tuple[str, str]] = Counter()
     total = 0
     for path in raw_files:
         for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
@@ -725,28 +929,45 @@ def summarise_profile(raw_files: list[Path], top: int = 40) -> str:
             if not stack or not count_text.isdigit():
                 continue
             count = int(count_text)
-            frames = [f for f in stack.split(";") if not f.startswith("process ")]
-            frames = [f.split(" (", 1)[0] + " " + _where(f) for f in frames]
+            frames = [_frame(f) for f in stack.split(";") if not f.startswith("process ")]
+            if not frames:
+                continue
             total += count
-            if frames:
-                own[frames[-1]] += count
-            for frame in set(frames):
-                inclusive[frame] += count
-    lines = [f"{total} samples (py-spy, 250 Hz, every thread, idle excluded)", ""]
-    lines.append("inclusive share (the function and what it calls):")
+            labels = [f"{name} ({_short(file)})" for name, file in frames]
+            own[labels[-1]] += count
+            for label, (_, file) in set(zip(labels, frames, strict=True)):
+                if not any(p in file for p in _PLUMBING):
+                    inclusive[label] += count
+            leaf_file = frames[-1][1]
+            area = next((a for key, a in _AREAS if key in leaf_file), "other (stdlib, C)")
+            names = [name for name, _ in frames]
+            part = next((p for key, p in _PARTS if key in names), "framework and event loop")
+            areas[(part, area)] += count
+    if not total:
+        return "no samples: is py-spy allowed to attach (ptrace)?\n"
+    lines = [header] if header else []
+    lines += [f"{total} samples (py-spy --gil, 250 Hz: the thread holding the GIL)", ""]
+    lines.append("by part of the request and by area of the innermost frame:")
+    parts = Counter[str]()
+    for (part, _), n in areas.items():
+        parts[part] += n
+    for part, n in parts.most_common():
+        lines.append(f"{n / total:6.1%}  {part}")
+        for (p, area), m in areas.most_common():
+            if p == part:
+                lines.append(f"        {m / total:6.1%}  {area}")
+    lines += ["", "inclusive share (the function and what it calls):"]
     lines += [f"{n / total:6.1%}  {f}" for f, n in inclusive.most_common(top)]
     lines += ["", "own share (the function itself):"]
     lines += [f"{n / total:6.1%}  {f}" for f, n in own.most_common(top)]
     return "\n".join(lines) + "\n"
 
 
-def _where(frame: str) -> str:
-    inside = frame.split(" (", 1)[1].rstrip(")") if " (" in frame else ""
-    path = inside.rsplit(":", 1)[0]
+def _short(path: str) -> str:
     for marker in ("/site-packages/", "/src/", "/lib/python3.11/"):
         if marker in path:
-            return f"({path.split(marker, 1)[1]})"
-    return f"({path})"
+            return path.split(marker, 1)[1]
+    return path
 
 
 def run(options: argparse.Namespace) -> dict[str, Any]:
@@ -763,7 +984,8 @@ def run(options: argparse.Namespace) -> dict[str, Any]:
             "workers": options.workers,
             "rounds": options.rounds,
             "mix": dict(MIX),
-            "server": "uvicorn (h11, asyncio loop), plain HTTP on 127.0.0.1, access log off",
+            "server": "uvicorn, plain HTTP on 127.0.0.1, access log off, http/loop: auto"
+            " (httptools/uvloop when installed, otherwise h11/asyncio: see machine)",
             "load_generator": "one process, asyncio, raw HTTP/1.1 keep-alive, closed loop",
         },
         "configurations": [],
@@ -800,32 +1022,49 @@ def run(options: argparse.Namespace) -> dict[str, Any]:
                         )
                 logged = provisions_logged(settings) - logged_before
                 sent = sum(r["answered_with_warmup"] for r in runs if r["kind"] == "full")
+                paced = None
+                if options.paced_share > 0:
+                    closed = [r["per_second"] for r in runs if r["kind"] == "full"]
+                    rate = options.paced_share * statistics.fmean(closed)
+                    step(f"{workers} worker(s): full, paced at {rate:,.0f}/s")
+                    paced = measure(full, folder, people, options, seed + 50, rate)
+                    step(
+                        f"   {paced['per_second']:,.0f}/s, p50 {paced['p50_ms']:.1f} ms,"
+                        f" p99 {paced['p99_ms']:.1f} ms, statuses {paced['statuses']}"
+                    )
                 if options.profile:
                     step(f"{workers} worker(s): full path under py-spy")
-                    into = options.out / f"provision-profile-{workers}w"
+                    into = Path(tempfile.mkdtemp(prefix="jukinet-provision-profile-")) / "stacks"
                     options.profile_into = into
                     try:
-                        measure(full, folder, people, options, seed + 99)
+                        profiled = measure(full, folder, people, options, seed + 99)
                     finally:
                         options.profile_into = None
-                    raws = sorted(options.out.glob(f"{into.name}.*.raw"))
-                    summary = summarise_profile(raws)
-                    for raw in raws:
-                        raw.unlink()
+                    raws = sorted(into.parent.glob("stacks.*.raw"))
                     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
                     profile_path = options.out / f"provision-profile-{workers}w-{stamp}.txt"
-                    profile_path.write_text(summary, encoding="utf-8")
+                    header = (
+                        f"full path, {workers} uvicorn worker(s), {options.residents:,} residents,"
+                        f" {options.concurrency} connections, closed loop,"
+                        f" {profiled['per_second']:,.0f}/s while sampled"
+                    )
+                    profile_path.write_text(summarise_profile(raws, header), encoding="utf-8")
+                    step(f"collapsed stacks (py-spy raw format) kept in {into.parent}")
                     step(f"wrote {profile_path}")
             finally:
                 stop_servers(full)
                 stop_servers(reference)
-            results["configurations"].append(configuration(workers, runs, logged, sent))
+            results["configurations"].append(configuration(workers, runs, logged, sent, paced))
     results["targets"] = verdicts(results["configurations"])
     return results
 
 
 def configuration(
-    workers: int, runs: list[dict[str, Any]], logged: int, sent: int
+    workers: int,
+    runs: list[dict[str, Any]],
+    logged: int,
+    sent: int,
+    paced: dict[str, Any] | None,
 ) -> dict[str, Any]:
     """Means over the rounds, and the ratio full/reference within each round."""
     full = [r for r in runs if r["kind"] == "full"]
@@ -836,7 +1075,8 @@ def configuration(
         return statistics.fmean(r[name] for r in kind_runs)
 
     def cpu(kind_runs: list[dict[str, Any]]) -> dict[str, float]:
-        return {k: statistics.fmean(r["cpu"][k] for r in kind_runs) for k in kind_runs[0]["cpu"]}
+        names = [k for k, v in kind_runs[0]["cpu"].items() if isinstance(v, float)]
+        return {k: statistics.fmean(r["cpu"][k] for r in kind_runs) for k in names}
 
     summary = {
         kind: {
@@ -853,6 +1093,7 @@ def configuration(
         **summary,
         "ratio_to_reference": statistics.fmean(pairs),
         "ratio_per_round": pairs,
+        "full_paced": paced,
         "full_path_answers": sent,
         "provisions_logged": logged,  # equal to the answers: one log line per answer
         "runs": runs,
@@ -898,7 +1139,7 @@ def machine(database_url: str) -> dict[str, Any]:
     return info
 
 
-# -- output -----------------------------------------------------------------------------------
+# -- output -------------------------------------------------------------------------------------
 
 
 _STARTED = time.perf_counter()
@@ -924,18 +1165,35 @@ def table(results: dict[str, Any]) -> str:
         f"residents {load['residents']:,}, loaded in {load['copy_seconds']:.1f} s "
         f"({load['per_second']:,.0f}/s); synchronous_commit={results['machine']['synchronous_commit']}",
         f"{'workers':>7} {'path':>9} {'/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}"
-        f" {'server':>7} {'pg':>5} {'loadgen':>7} {'ratio':>6}",
+        f" {'server':>7} {'pg':>5} {'other':>6} {'loadgen':>7} {'conn/s':>7} {'ratio':>6}",
     ]
     for c in results["configurations"]:
-        for kind in ("reference", "full"):
-            s = c[kind]
+        rows = [("reference", c["reference"]), ("full", c["full"])]
+        if c.get("full_paced"):
+            rows.append(("paced", c["full_paced"]))
+        for kind, s in rows:
             ratio = f"{c['ratio_to_reference']:6.2f}" if kind == "full" else ""
             lines.append(
                 f"{c['workers']:>7} {kind:>9} {s['per_second']:7,.0f} {s['p50_ms']:7.1f}"
                 f" {s['p95_ms']:7.1f} {s['p99_ms']:7.1f} {s['cpu']['server_cores']:7.2f}"
-                f" {s['cpu']['postgres_cores']:5.2f} {s['cpu']['loadgen_cores']:7.2f} {ratio}"
+                f" {s['cpu']['postgres_cores']:5.2f} {s['cpu']['other_cores']:6.2f}"
+                f" {s['cpu']['loadgen_cores']:7.2f}"
+                f" {s['cpu']['pg_sessions_opened_per_second']:7.0f} {ratio}"
             )
-    lines.append("(server, pg, loadgen: cores used on average during the timed window)")
+    for c in results["configurations"]:
+        logged, answers = c["provisions_logged"], c["full_path_answers"]
+        verdict = "one line per answer" if logged == answers else "MISMATCH"
+        lines.append(
+            f"{c['workers']} worker(s): provision log {logged:,} lines for {answers:,} answers"
+            f" — {verdict}"
+        )
+    lines.append(
+        "paced: the full path at a fixed rate (--paced-share of its closed-loop rate), latency"
+        " from each request's due time.\nserver, pg, other, loadgen: cores used on average in"
+        " the timed window (pg: PostgreSQL processes alive throughout; other: the rest of the"
+        " machine's busy time: other users of the machine, PostgreSQL backends opened within"
+        " the window); conn/s: PostgreSQL sessions opened per second"
+    )
     targets = results["targets"]
     for name in TARGETS:
         verdict = targets[name]
@@ -956,6 +1214,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, default=16, help="connections kept busy")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="uvicorn workers")
     parser.add_argument("--pool", type=int, default=40_000, help="signed requests per run")
+    parser.add_argument(
+        "--paced-share",
+        type=float,
+        default=0.5,
+        help="then pace the full path at this share of its closed-loop rate (0: skip)",
+    )
     parser.add_argument("--profile", action="store_true", help="py-spy the full path once more")
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results")
     parser.add_argument(
@@ -964,6 +1228,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     options = parser.parse_args(argv)
     options.profile_into = None
+    options.out.mkdir(parents=True, exist_ok=True)
     results = run(options)
     print(f"wrote {write(results, options.out)}", file=sys.stderr)
     print(table(results))

@@ -108,3 +108,27 @@ def make_deployment(tmp_path: Path, clock: FixedClock) -> Iterator[DeploymentFac
 @pytest.fixture
 def country(make_deployment: DeploymentFactory) -> Deployment:
     return make_deployment()
+
+
+@pytest.fixture
+def cli_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A deployment folder for commands run as an operator would (``jukinet …``), on the test
+    database when one is set; every schema its nodes create is dropped afterwards."""
+    prefix = f"t{secrets.token_hex(4)}_"
+    monkeypatch.setenv("JUKINET_SCHEMA_PREFIX", prefix)
+    if database_url():
+        monkeypatch.setenv("JUKINET_DATABASE_URL", database_url() or "")
+    yield tmp_path / "home"
+    if on_postgresql():
+        engine = create_engine(database_url() or "")
+        with engine.connect() as connection:
+            schemas = connection.execute(
+                text(
+                    "select schema_name from information_schema.schemata where schema_name like :p"
+                ),
+                {"p": prefix + "%"},
+            ).scalars()
+            names = list(schemas)
+        for name in names:
+            drop_schema(engine, name)
+        engine.dispose()

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
+import anyio.to_thread
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
@@ -30,11 +33,24 @@ def _linkage(node: Node) -> provision_api.Linkage | None:
     return provision_api.Linkage(node.peer, node.directory.node(LINKAGE_ID).endpoint)
 
 
+# Use cases run in worker threads, each with one store connection: no more threads than the
+# store's connection pool holds (adapters/storage/engines.py POOL_SIZE, less the relay's and
+# the batch worker's), so that no request waits on, or churns, a connection.
+REQUEST_THREADS = 16
+
+
+@asynccontextmanager
+async def _serving(_: FastAPI) -> AsyncIterator[None]:
+    anyio.to_thread.current_default_thread_limiter().total_tokens = REQUEST_THREADS
+    yield
+
+
 def create_app(node: Node) -> FastAPI:
     app = FastAPI(
         title=f"jukinet {node.entry.role.value} node {node.entry.id}",
         version="1",
         description="A node of jukinet, the open Resident Basic Register Network.",
+        lifespan=_serving,
     )
     problems.install(app)
     app.include_router(node_api.router(node.receiver))

@@ -33,7 +33,7 @@ class PersonBody(Body):
     """The person a request concerns: exactly one of the two codes."""
 
     my_number: str | None = None
-    resident_code: str | None = Field(None, examples=["18293746509"])
+    resident_code: str | None = Field(None, examples=["18293746504"])
 
 
 class RequesterBody(Body):

@@ -18,6 +18,7 @@ from jukinet.adapters.network.recipient_client import RecipientClient, Recipient
 from jukinet.bootstrap import Deployment, Node, register_recipient
 from jukinet.domain.residents import Resident
 from jukinet.nodes.municipal import arrivals, departures
+from jukinet.protocol.directory import NATIONAL_ID
 
 CHIYODA, TSURUMI, KITA = "131016", "141011", "271276"
 CHIYODA_ADDRESS = "東京都千代田区丸の内一丁目1番1号"
@@ -40,12 +41,22 @@ class World:
         return self.country.national
 
     def client(
-        self, recipient: str, kind: str = "agency", operator: str = "op-0001"
+        self,
+        recipient: str,
+        kind: str = "agency",
+        operator: str = "op-0001",
+        node: str = NATIONAL_ID,
     ) -> RecipientClient:
-        folder = self.home / "credentials" / f"{recipient}-{kind}"
+        """A signed client of ``recipient`` at ``node``, registered there on first use."""
+        folder = self.home / "credentials" / f"{node}-{recipient}-{kind}"
         if not (folder / "recipient.json").exists():
             register_recipient(
-                self.national, recipient, kind, "jlis-admin", folder, self.country.settings.pki_dir
+                self.country.nodes[node],
+                recipient,
+                kind,
+                "jlis-admin" if node == NATIONAL_ID else f"{node}-admin",
+                folder,
+                self.country.settings.pki_dir,
             )
         credentials = RecipientCredentials.load(folder)
         assert self.country.bridge is not None

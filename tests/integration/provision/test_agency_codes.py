@@ -6,34 +6,17 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
 import pytest
 from sqlalchemy import select
 from tests.integration.provision.conftest import World, log_rows, provided_codes
 
 from jukinet.adapters.network.recipient_client import (
-    RecipientClient,
-    RecipientCredentials,
     RecipientRequestFailed,
 )
-from jukinet.bootstrap import register_recipient
 from jukinet.domain.agency_codes import CODE_LENGTH
 from jukinet.protocol.directory import LINKAGE_ID
 
 PENSION = "kokumin-nenkin"
-
-
-def linkage_client(world: World, agency: str) -> RecipientClient:
-    node = world.country.nodes[LINKAGE_ID]
-    folder = world.home / "credentials" / f"linkage-{agency}"
-    if not (folder / "recipient.json").exists():
-        register_recipient(
-            node, agency, "agency", "net-admin", folder, world.country.settings.pki_dir
-        )
-    credentials = RecipientCredentials.load(folder)
-    assert world.country.bridge is not None
-    http = httpx.Client(transport=world.country.bridge, base_url=credentials.endpoint)
-    return RecipientClient(credentials, "op-1", http, now=world.clock.now)
 
 
 def ask_for_code(
@@ -45,7 +28,7 @@ def ask_for_code(
 
 
 def collect(world: World, agency: str, *numbers: str) -> dict[str, str]:
-    codes: dict[str, str] = linkage_client(world, agency).post(
+    codes: dict[str, str] = world.client(agency, node=LINKAGE_ID).post(
         "/linkage/v1/codes/collect", {"acquisition_numbers": list(numbers)}
     )["codes"]
     return codes

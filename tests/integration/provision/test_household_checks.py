@@ -295,7 +295,7 @@ def test_the_command_line_reports_the_people_left_off_and_exits_1(
     monkeypatch.setattr(RecipientCredentials, "https_client", in_process)
     monkeypatch.setattr(cli, "RecipientClient", partial(RecipientClient, now=world.clock.now))
     arguments = ["agency", "household-check", "--credentials"]
-    arguments += [str(world.home / "credentials" / "nenkin-agency"), "--operator", "op-0002"]
+    arguments += [str(world.client("nenkin").credentials.folder), "--operator", "op-0002"]
     arguments += ["--affair", PENSION, "--applicant", code(world, "A")]
     arguments += ["--member", f"{code(world, 'B')}:妻", "--member", f"{code(world, 'C')}：子"]
 

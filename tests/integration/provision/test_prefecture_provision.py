@@ -6,14 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
 import pytest
 from sqlalchemy import select
 from tests.integration.provision.conftest import World
 
 from jukinet.adapters.network.recipient_client import (
     RecipientClient,
-    RecipientCredentials,
     RecipientRequestFailed,
 )
 from jukinet.bootstrap import register_recipient
@@ -22,16 +20,7 @@ QUERIES = "/provision/v1/identity-queries"
 
 
 def prefecture_client(world: World, recipient: str) -> RecipientClient:
-    node = world.country.nodes["prefecture"]
-    folder = world.home / "credentials" / f"prefecture-{recipient}"
-    if not (folder / "recipient.json").exists():
-        register_recipient(
-            node, recipient, "agency", "pref-admin", folder, world.country.settings.pki_dir
-        )
-    credentials = RecipientCredentials.load(folder)
-    assert world.country.bridge is not None
-    http = httpx.Client(transport=world.country.bridge, base_url=credentials.endpoint)
-    return RecipientClient(credentials, "pref-op-1", http, now=world.clock.now)
+    return world.client(recipient, operator="pref-op-1", node="prefecture")
 
 
 def ask(client: RecipientClient, affair: str, code: str) -> dict[str, Any]:

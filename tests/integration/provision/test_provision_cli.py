@@ -4,18 +4,13 @@ not name), and publishes the annual notice as CSV and PDF with what was provided
 from __future__ import annotations
 
 import json
-import secrets
 import subprocess
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine
-from tests.conftest import database_url, on_postgresql
 from typer.testing import CliRunner
 
-from jukinet.adapters.storage.engines import drop_schema
 from jukinet.bootstrap import open_node
 from jukinet.cli.main import app
 from jukinet.domain.changes import ChangeReason
@@ -29,17 +24,8 @@ CHIYODA = "131016"
 
 
 @pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    prefix = f"t{secrets.token_hex(4)}_"
-    monkeypatch.setenv("JUKINET_SCHEMA_PREFIX", prefix)
-    if database_url():
-        monkeypatch.setenv("JUKINET_DATABASE_URL", database_url() or "")
-    yield tmp_path / "home"
-    if on_postgresql():
-        engine = create_engine(database_url() or "")
-        for node in ("national", "prefecture", f"municipality-{CHIYODA}"):
-            drop_schema(engine, f"{prefix}{node}".replace("-", "_"))
-        engine.dispose()
+def home(cli_home: Path) -> Path:
+    return cli_home
 
 
 def invoke(*args: str) -> str:

@@ -2,33 +2,19 @@
 
 from __future__ import annotations
 
-import secrets
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine
-from tests.conftest import database_url, on_postgresql
 from typer.testing import CliRunner
 
-from jukinet.adapters.storage.engines import drop_schema
 from jukinet.bootstrap import open_node
 from jukinet.cli.main import app
 from jukinet.settings import Settings
 
 
 @pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    prefix = f"t{secrets.token_hex(4)}_"
-    monkeypatch.setenv("JUKINET_SCHEMA_PREFIX", prefix)
-    if database_url():
-        monkeypatch.setenv("JUKINET_DATABASE_URL", database_url() or "")
-    yield tmp_path / "home"
-    if on_postgresql():
-        engine = create_engine(database_url() or "")
-        for node in ("national", "prefecture"):
-            drop_schema(engine, f"{prefix}{node}")
-        engine.dispose()
+def home(cli_home: Path) -> Path:
+    return cli_home
 
 
 @pytest.mark.parametrize("node_id", ["national", "prefecture"])

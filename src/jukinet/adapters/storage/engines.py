@@ -76,6 +76,9 @@ def _sqlite_pragmas(synchronous: str) -> Any:
     return apply
 
 
+POOL_SIZE = 20
+
+
 def make_engine(location: StoreLocation) -> Engine:
     if location.is_sqlite:
         engine = create_engine(location.url, connect_args={"check_same_thread": False})
@@ -83,7 +86,10 @@ def make_engine(location: StoreLocation) -> Engine:
         return engine
     engine = create_engine(
         location.url,
-        pool_size=8,
+        # Enough for every request thread of a served node (web/app.py caps them at
+        # REQUEST_THREADS) plus its relay and batch worker: a connection opened above the pool
+        # would be closed on return and reopened, a new backend process per request.
+        pool_size=POOL_SIZE,
         max_overflow=8,
         # No pre-ping: it costs a round trip per transaction. Connections older than the
         # recycle time are replaced; a connection that died is discarded on its error.

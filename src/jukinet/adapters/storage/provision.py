@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import MetaData, and_, func, select
+from sqlalchemy import MetaData, Table, and_, bindparam, func, select
 from sqlalchemy.engine import Connection
 
 from jukinet.adapters.clock import JST
@@ -30,23 +30,16 @@ class SqlIdentitySearch:
         self._versions = metadata.tables["identity_versions"]
 
     def find(self, key: SearchKey, prefecture: str | None, limit: int) -> list[IdentityInfo]:
-        c = self._current
-        condition = and_(*_conditions(c, key))
-        if prefecture is not None:
-            condition = and_(condition, c.c.municipality_code.startswith(prefecture))
-        people = select(c.c.resident_code).where(condition).distinct().limit(limit)
-        codes = [row[0] for row in self._connection.execute(people)]
-        if not codes:
-            return []
-        records = select(c.c.content, c.c.status, c.c.sequence).where(c.c.resident_code.in_(codes))
+        statement = _search_statement(self._current, key, prefecture is not None)
+        values = _search_values(key, prefecture, limit)
         chosen: dict[str, tuple[Any, ...]] = {}
-        for content, status, sequence in self._connection.execute(records):
+        for content, status, sequence in self._connection.execute(statement, values):
             identity = IdentityInfo.from_wire(json.loads(content))
             rank = (status == RecordStatus.ACTIVE.value, identity.change_date, sequence)
             kept = chosen.get(identity.resident_code)
             if kept is None or rank > kept[0]:
                 chosen[identity.resident_code] = (rank, identity)
-        return [chosen[code][1] for code in codes if code in chosen]
+        return [chosen[code][1] for code in sorted(chosen)]
 
     def codes_of(self, my_number: str) -> list[str]:
         c, v = self._current, self._versions
@@ -101,18 +94,58 @@ class SqlIdentitySearch:
         ]
 
 
+_STATEMENTS: dict[tuple[Table, KeyKind, bool, bool], Any] = {}
+
+
+def _search_statement(c: Table, key: SearchKey, scoped: bool) -> Any:
+    """One statement per shape of key, built once: the records of the first ``:limit``
+    people whose latest record matches (building a statement costs more than running it)."""
+    shape = (c, key.kind, key.address is not None, scoped)
+    if shape not in _STATEMENTS:
+        condition = and_(*_conditions(c, key))
+        if scoped:
+            condition = and_(condition, c.c.municipality_code.like(bindparam("prefecture")))
+        people = (
+            select(c.c.resident_code)
+            .where(condition)
+            .distinct()
+            .limit(bindparam("limit"))
+            .scalar_subquery()
+        )
+        _STATEMENTS[shape] = select(c.c.content, c.c.status, c.c.sequence).where(
+            c.c.resident_code.in_(people)
+        )
+    return _STATEMENTS[shape]
+
+
+def _search_values(key: SearchKey, prefecture: str | None, limit: int) -> dict[str, object]:
+    values: dict[str, object] = {
+        "limit": limit,
+        "resident_code": key.resident_code,
+        "my_number": key.my_number,
+        "name_key": key.name,
+        "kana_key": key.kana,
+        "birth_date": key.birth_date,
+        "sex": None if key.sex is None else key.sex.value,
+        "address_key": key.address,
+    }
+    if prefecture is not None:
+        values["prefecture"] = f"{prefecture}%"
+    return values
+
+
 def _conditions(c: Any, key: SearchKey) -> list[Any]:
     if key.kind is KeyKind.RESIDENT_CODE:
-        return [c.c.resident_code == key.resident_code]
+        return [c.c.resident_code == bindparam("resident_code")]
     if key.kind is KeyKind.MY_NUMBER:
-        return [c.c.my_number == key.my_number]
-    assert key.sex is not None
-    assert key.birth_date is not None
-    common = [c.c.birth_date == key.birth_date, c.c.sex == key.sex.value]
+        return [c.c.my_number == bindparam("my_number")]
+    common = [c.c.birth_date == bindparam("birth_date"), c.c.sex == bindparam("sex")]
     if key.kind is KeyKind.KANA:
-        return [c.c.kana_key == key.kana, *common]
-    by_name = [c.c.name_key == key.name, *common]
-    return by_name if key.address is None else [*by_name, c.c.address_key == key.address]
+        return [c.c.kana_key == bindparam("kana_key"), *common]
+    by_name = [c.c.name_key == bindparam("name_key"), *common]
+    if key.address is None:
+        return by_name
+    return [*by_name, c.c.address_key == bindparam("address_key")]
 
 
 def month_of(moment: datetime) -> str:

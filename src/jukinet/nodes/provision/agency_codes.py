@@ -18,13 +18,13 @@ from dataclasses import dataclass
 from jukinet.domain.agency_codes import check_acquisition_number
 from jukinet.domain.errors import DomainError, NotFound
 from jukinet.domain.identity import IdentityInfo
-from jukinet.domain.provision import Channel, NarrowYourSearch, ProvisionNotPermitted
+from jukinet.domain.provision import Channel, NarrowYourSearch
 from jukinet.domain.searches import SearchKey
-from jukinet.nodes.ports import Peer, ProvisionEntry, ProvisionUnitOfWork
+from jukinet.nodes.ports import Peer, ProvisionUnitOfWork
+from jukinet.nodes.provision.attempts import Attempt
 from jukinet.nodes.provision.providers import Caller, Provider
 from jukinet.protocol.catalogue import AgencyCodeRequest
 from jukinet.protocol.directory import LINKAGE_ID
-from jukinet.protocol.ids import uuid7
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,22 +39,21 @@ def request_agency_code(
 ) -> str:
     """Have the provision network derive the caller's code for one person; returns the
     provision id. Raises the provision errors (logged), ``NotFound`` or ``PeerUnavailable``."""
-    provision_id = uuid7()
+    attempt = Attempt.start(caller, query.affair, "agency-code")
     with provider.unit_of_work() as uow:
         try:
             number = check_acquisition_number("acquisition_number", query.acquisition_number)
             person = _one_person(query, caller, provider, uow)
         except DomainError as refusal:
-            uow.provision_log.record(_entry(provision_id, query, caller, provider, refusal), [])
-            uow.commit()
+            attempt.refuse(uow, provider, refusal)
             raise
-        entry = _entry(provision_id, query, caller, provider, None)
-        uow.provision_log.record(entry, [person.resident_code])
+        detail = f"住民票コード handed to the provision network (取得番号 {number})"
+        attempt.record(uow, provider, "provided", [person.resident_code], detail)
         peer.request(
             LINKAGE_ID, AgencyCodeRequest(caller.recipient_id, number, person.resident_code)
         )
         uow.commit()
-    return provision_id
+    return attempt.provision_id
 
 
 def _one_person(
@@ -67,34 +66,3 @@ def _one_person(
     if len(found) > 1:
         raise NarrowYourSearch("key", "several people match; a code needs exactly one")
     return found[0]
-
-
-def _entry(
-    provision_id: str,
-    query: AgencyCodeQuery,
-    caller: Caller,
-    provider: Provider,
-    refusal: DomainError | None,
-) -> ProvisionEntry:
-    outcome = "provided"
-    if isinstance(refusal, ProvisionNotPermitted):
-        outcome = "refused"
-    elif refusal is not None:
-        outcome = "invalid"
-    detail = (
-        f"住民票コード handed to the provision network for the agency's code "
-        f"(取得番号 {query.acquisition_number[:40]})"
-        if refusal is None
-        else f"{refusal.field}: {refusal.problem}"
-    )
-    return ProvisionEntry(
-        provision_id=provision_id,
-        at=provider.clock.now(),
-        recipient_id=caller.recipient_id,
-        affair_id=query.affair[:64],
-        channel=Channel.IMMEDIATE.value,
-        operator=caller.operator,
-        key_kind="agency-code",
-        outcome=outcome,
-        detail=detail,
-    )

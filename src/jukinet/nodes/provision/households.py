@@ -37,14 +37,13 @@ from jukinet.nodes.ports import (
     Peer,
     PeerRejected,
     PortError,
-    ProvisionEntry,
     ProvisionUnitOfWork,
 )
 from jukinet.nodes.provision.answers import ProvidedPerson
+from jukinet.nodes.provision.attempts import Attempt
 from jukinet.nodes.provision.providers import Caller, Provider
 from jukinet.protocol.catalogue import HouseholdAnswer, HouseholdMember, HouseholdQuery
 from jukinet.protocol.directory import municipality_node_id
-from jukinet.protocol.ids import uuid7
 
 # An agency may check the household of everyone a same-address answer names.
 MAX_PEOPLE = HouseholdQuery.MAX_CODES
@@ -81,30 +80,20 @@ class HouseholdCheckAnswer:
     members: tuple[HouseholdMember, ...]  # one per code, in the order asked
 
 
-@dataclass(frozen=True, slots=True)
-class _Asked:
-    """One request as the log names it."""
-
-    provision_id: str
-    caller: Caller
-    affair: str
-    key_kind: str
-
-
 def provide_same_address(
     query: SameAddressQuery, caller: Caller, provider: Provider
 ) -> SameAddressAnswer:
     """Everyone registered at the address of the person ``query.key`` names; logged."""
-    asked = _Asked(uuid7(), caller, query.affair, SAME_ADDRESS)
+    asked = Attempt.start(caller, query.affair, SAME_ADDRESS)
     with provider.unit_of_work() as uow:
         try:
             affair = _household_affair(query.affair, caller, provider)
             person = _living(uow, SearchKey.parse(query.key), affair, "key")
             residents = _at_address_of(person, uow)
         except DomainError as refusal:
-            _record_refusal(uow, provider, asked, refusal)
+            asked.refuse(uow, provider, refusal)
             raise
-        _record(uow, provider, asked, "provided", [r.resident_code for r in residents])
+        asked.record(uow, provider, "provided", [r.resident_code for r in residents])
         uow.commit()
     people = tuple(ProvidedPerson(identity) for identity in residents)
     return SameAddressAnswer(asked.provision_id, person.resident_code, people)
@@ -114,7 +103,7 @@ def check_household(
     check: HouseholdCheck, caller: Caller, provider: Provider, peer: Peer
 ) -> HouseholdCheckAnswer:
     """Ask the applicant's home municipality about every code in ``check``; logged."""
-    asked = _Asked(uuid7(), caller, check.affair, HOUSEHOLD)
+    asked = Attempt.start(caller, check.affair, HOUSEHOLD)
     with provider.unit_of_work() as uow:
         try:
             affair = _household_affair(check.affair, caller, provider)
@@ -122,16 +111,16 @@ def check_household(
             applicant = SearchKey(KeyKind.RESIDENT_CODE, resident_code=codes[0])
             home = _living(uow, applicant, affair, "resident_codes[0]").municipality_code
         except DomainError as refusal:
-            _record_refusal(uow, provider, asked, refusal)
+            asked.refuse(uow, provider, refusal)
             raise
     query = HouseholdQuery(home, asked.provision_id, caller.recipient_id, affair.id, codes)
     try:
         answer = _ask(peer, query)
     except PortError as failure:
-        _record_alone(provider, asked, "unanswered", [], str(failure))
+        asked.record_alone(provider, "unanswered", [], str(failure))
         raise
     registered = [m.resident_code for m in answer.members if m.registered]
-    _record_alone(provider, asked, "provided", registered)
+    asked.record_alone(provider, "provided", registered)
     return HouseholdCheckAnswer(asked.provision_id, home, answer.members)
 
 
@@ -191,52 +180,3 @@ def _ask(peer: Peer, query: HouseholdQuery) -> HouseholdAnswer:
             "unexpected-answer", "the municipality answered about other people than were asked"
         )
     return answer
-
-
-def _outcome(refusal: DomainError) -> str:
-    if isinstance(refusal, ProvisionNotPermitted):
-        return "refused"
-    if isinstance(refusal, NarrowYourSearch):
-        return "narrow"
-    if isinstance(refusal, NotFound):
-        return "not-found"
-    return "invalid"
-
-
-def _record(
-    uow: ProvisionUnitOfWork,
-    provider: Provider,
-    asked: _Asked,
-    outcome: str,
-    codes: Sequence[str],
-    detail: str = "",
-) -> None:
-    entry = ProvisionEntry(
-        provision_id=asked.provision_id,
-        at=provider.clock.now(),
-        recipient_id=asked.caller.recipient_id,
-        affair_id=asked.affair[:64],
-        channel=Channel.IMMEDIATE.value,
-        operator=asked.caller.operator,
-        key_kind=asked.key_kind,
-        outcome=outcome,
-        detail=detail,
-    )
-    uow.provision_log.record(entry, codes)
-
-
-def _record_refusal(
-    uow: ProvisionUnitOfWork, provider: Provider, asked: _Asked, refusal: DomainError
-) -> None:
-    detail = f"{refusal.field}: {refusal.problem}"
-    _record(uow, provider, asked, _outcome(refusal), [], detail)
-    uow.commit()
-
-
-def _record_alone(
-    provider: Provider, asked: _Asked, outcome: str, codes: Sequence[str], detail: str = ""
-) -> None:
-    """Log in a transaction of its own (after the network call, not around it)."""
-    with provider.unit_of_work() as uow:
-        _record(uow, provider, asked, outcome, codes, detail)
-        uow.commit()

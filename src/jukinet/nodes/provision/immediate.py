@@ -11,12 +11,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from jukinet.domain.errors import DomainError
-from jukinet.domain.provision import Channel, NarrowYourSearch, ProvisionNotPermitted
-from jukinet.domain.searches import KeyKind, SearchKey
-from jukinet.nodes.ports import ProvisionEntry, ProvisionUnitOfWork
+from jukinet.domain.provision import Channel, NarrowYourSearch
+from jukinet.domain.searches import SearchKey
+from jukinet.nodes.ports import ProvisionUnitOfWork
 from jukinet.nodes.provision.answers import ProvidedPerson
+from jukinet.nodes.provision.attempts import Attempt, key_kind_of
 from jukinet.nodes.provision.providers import Caller, Provider
-from jukinet.protocol.ids import uuid7
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,18 +38,16 @@ class Answer:
 def provide_identity(query: IdentityQuery, caller: Caller, provider: Provider) -> Answer:
     """Answer ``query``; raise ``ProvisionNotPermitted``, ``NarrowYourSearch`` or
     ``InvalidValue`` — each after logging the attempt."""
-    provision_id = uuid7()
+    attempt = Attempt.start(caller, query.affair, key_kind_of(query.key))
     with provider.unit_of_work() as uow:
         try:
             people = _search(query, caller, provider, uow)
         except DomainError as refusal:
-            _log(uow, provider, provision_id, caller, query, _outcome(refusal), [], refusal)
-            uow.commit()
+            attempt.refuse(uow, provider, refusal)
             raise
-        codes = [p.identity.resident_code for p in people]
-        _log(uow, provider, provision_id, caller, query, "provided", codes)
+        attempt.record(uow, provider, "provided", [p.identity.resident_code for p in people])
         uow.commit()
-    return Answer(provision_id, tuple(people))
+    return Answer(attempt.provision_id, tuple(people))
 
 
 def _search(
@@ -67,51 +65,3 @@ def _search(
         return [ProvidedPerson(identity) for identity in found]
     histories = uow.search.histories([identity.resident_code for identity in found])
     return [ProvidedPerson(i, tuple(histories[i.resident_code])) for i in found]
-
-
-def _outcome(refusal: DomainError) -> str:
-    if isinstance(refusal, ProvisionNotPermitted):
-        return "refused"
-    if isinstance(refusal, NarrowYourSearch):
-        return "narrow"
-    return "invalid"
-
-
-def _log(
-    uow: ProvisionUnitOfWork,
-    provider: Provider,
-    provision_id: str,
-    caller: Caller,
-    query: IdentityQuery,
-    outcome: str,
-    codes: list[str],
-    refusal: DomainError | None = None,
-) -> None:
-    entry = ProvisionEntry(
-        provision_id=provision_id,
-        at=provider.clock.now(),
-        recipient_id=caller.recipient_id,
-        affair_id=query.affair[:64],
-        channel=Channel.IMMEDIATE.value,
-        operator=caller.operator,
-        key_kind=_key_kind(query.key),
-        outcome=outcome,
-        detail="" if refusal is None else f"{refusal.field}: {refusal.problem}",
-    )
-    uow.provision_log.record(entry, codes)
-
-
-def _key_kind(key: Mapping[str, object]) -> str:
-    """The kind of key asked with, for the log — even when the key itself was unreadable."""
-    for field, kind in _KINDS_BY_FIELD:
-        if key.get(field) not in (None, ""):
-            return kind.value
-    return "none"
-
-
-_KINDS_BY_FIELD = (
-    ("resident_code", KeyKind.RESIDENT_CODE),
-    ("my_number", KeyKind.MY_NUMBER),
-    ("name", KeyKind.NAME),
-    ("kana", KeyKind.KANA),
-)

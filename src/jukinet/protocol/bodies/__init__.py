@@ -1,0 +1,1 @@
+"""Message bodies, one module per conversation; ``protocol.catalogue`` lists them all."""
