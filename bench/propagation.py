@@ -55,7 +55,8 @@ from typing import Any
 from sqlalchemy import create_engine, func, select, text
 
 from jukinet.adapters.storage.engines import drop_schema, location_for
-from jukinet.bootstrap import Deployment, Node, create_deployment, open_node, plan_country
+from jukinet.bootstrap import Node, open_node
+from jukinet.deployments import Deployment, create_deployment, plan_country
 from jukinet.domain.changes import ChangeReason
 from jukinet.domain.identity import IdentityInfo
 from jukinet.nodes.municipal.amendments import record_move_within

@@ -69,7 +69,8 @@ from sqlalchemy.pool import NullPool
 
 from jukinet.adapters.storage.engines import drop_schema, make_engine
 from jukinet.adapters.storage.tables import METADATA
-from jukinet.bootstrap import NodePlan, create_deployment, open_node, register_recipient
+from jukinet.bootstrap import open_node, register_recipient
+from jukinet.deployments import NodePlan, create_deployment
 from jukinet.protocol.catalogue import Role
 from jukinet.protocol.directory import NATIONAL_ID
 from jukinet.settings import Settings

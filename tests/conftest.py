@@ -20,7 +20,7 @@ from sqlalchemy import create_engine, text
 
 from jukinet.adapters.clock import FixedClock
 from jukinet.adapters.storage.engines import drop_schema
-from jukinet.bootstrap import Deployment, create_deployment, plan_country
+from jukinet.deployments import Deployment, create_deployment, plan_country
 from jukinet.settings import Settings
 
 # 2026-11-23 10:00 JST: a fixed "today" so that dates in tests mean the same every day.

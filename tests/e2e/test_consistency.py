@@ -17,7 +17,8 @@ import pytest
 from sqlalchemy import delete, select, update
 from tests.conftest import OSAKA_KITA, TOKYO_CHIYODA, YOKOHAMA_TSURUMI
 
-from jukinet.bootstrap import Deployment, Node
+from jukinet.bootstrap import Node
+from jukinet.deployments import Deployment
 from jukinet.domain.identity import IdentityInfo
 from jukinet.domain.residents import Resident
 from jukinet.nodes.municipal import amendments, arrivals

@@ -17,7 +17,8 @@ import pytest
 from sqlalchemy import select
 from tests.conftest import TOKYO_CHIYODA, DeploymentFactory
 
-from jukinet.bootstrap import Deployment, Node
+from jukinet.bootstrap import Node
+from jukinet.deployments import Deployment
 from jukinet.domain.identity import IDENTITY_FIELDS
 from jukinet.domain.residents import Resident, WelfareItems
 from jukinet.nodes.municipal import amendments, arrivals, departures

@@ -17,7 +17,8 @@ from sqlalchemy import delete, func, select, update
 from tests.conftest import OSAKA_KITA, TOKYO_CHIYODA, YOKOHAMA_TSURUMI, DeploymentFactory
 
 from jukinet.adapters.clock import FixedClock
-from jukinet.bootstrap import Deployment, Node
+from jukinet.bootstrap import Node
+from jukinet.deployments import Deployment
 from jukinet.domain.residents import Resident
 from jukinet.nodes.municipal import amendments, arrivals, departures
 from jukinet.nodes.national.consistency import MunicipalityCheck

@@ -20,7 +20,8 @@ from tests.conftest import TOKYO_CHIYODA, YOKOHAMA_TSURUMI, DeploymentFactory
 
 from jukinet.adapters.clock import FixedClock
 from jukinet.adapters.crypto.signers import NodeSigner
-from jukinet.bootstrap import Deployment, Node
+from jukinet.bootstrap import Node
+from jukinet.deployments import Deployment
 from jukinet.domain.changes import ChangeReason
 from jukinet.domain.codes import MyNumber, ResidentCode
 from jukinet.domain.identity import IdentityInfo, RecordStatus, Sex

@@ -29,8 +29,8 @@ from rich.progress import (
 from rich.table import Table
 
 from jukinet.adapters.network.servers import free_ports
-from jukinet.bootstrap import Deployment, NodePlan, create_deployment, plan_country
 from jukinet.cli.nodes import print_checks
+from jukinet.deployments import Deployment, NodePlan, create_deployment, plan_country
 from jukinet.domain.dates import japanese_month
 from jukinet.domain.municipalities import municipality
 from jukinet.settings import Settings

@@ -12,7 +12,8 @@ from rich.console import Console
 from rich.table import Table
 
 from jukinet.adapters.network.servers import TlsFiles, server
-from jukinet.bootstrap import create_deployment, open_node, plan_country
+from jukinet.bootstrap import open_node
+from jukinet.deployments import create_deployment, plan_country
 from jukinet.domain.errors import DomainError
 from jukinet.domain.municipalities import municipality
 from jukinet.nodes.national.consistency import MunicipalityCheck

@@ -24,7 +24,8 @@ from sqlalchemy import select
 from jukinet.adapters.documents.csv_reports import provision_notice_csv
 from jukinet.adapters.documents.reports import render_provision_notice
 from jukinet.adapters.network.recipient_client import RecipientClient
-from jukinet.bootstrap import Deployment, register_recipient
+from jukinet.bootstrap import register_recipient
+from jukinet.deployments import Deployment
 from jukinet.domain.reports import ProvisionNotice
 from jukinet.nodes.provision.notices import provision_notice
 

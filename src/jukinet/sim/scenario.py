@@ -17,7 +17,8 @@ from typing import Any, Literal
 
 from sqlalchemy import func, select
 
-from jukinet.bootstrap import Deployment, Node
+from jukinet.bootstrap import Node
+from jukinet.deployments import Deployment
 from jukinet.domain.identity import Sex
 from jukinet.domain.residents import Resident
 from jukinet.nodes.municipal import amendments, arrivals, codes, departures

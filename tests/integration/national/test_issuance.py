@@ -25,7 +25,8 @@ from jukinet.adapters.storage import migrations
 from jukinet.adapters.storage.engines import drop_schema, location_for, make_engine
 from jukinet.adapters.storage.tables import METADATA
 from jukinet.adapters.storage.units import SqlNationalUnitOfWork
-from jukinet.bootstrap import Deployment, Node
+from jukinet.bootstrap import Node
+from jukinet.deployments import Deployment
 from jukinet.domain.codes import MyNumber, ResidentCode
 from jukinet.domain.errors import Conflict
 from jukinet.nodes.municipal.codes import CodeSupply

@@ -15,7 +15,8 @@ from tests.conftest import TEST_MOMENT, opened_country
 
 from jukinet.adapters.clock import FixedClock
 from jukinet.adapters.network.recipient_client import RecipientClient, RecipientCredentials
-from jukinet.bootstrap import Deployment, Node, register_recipient
+from jukinet.bootstrap import Node, register_recipient
+from jukinet.deployments import Deployment
 from jukinet.domain.residents import Resident
 from jukinet.nodes.municipal import arrivals, departures
 from jukinet.protocol.directory import NATIONAL_ID

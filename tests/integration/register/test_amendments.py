@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from jukinet.bootstrap import Deployment, Node
+from jukinet.bootstrap import Node
+from jukinet.deployments import Deployment
 from jukinet.domain.errors import InvalidValue
 from jukinet.domain.identity import IdentityInfo
 from jukinet.domain.residents import Relationship, Resident

@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 
-from jukinet.bootstrap import Deployment, Node
+from jukinet.bootstrap import Node
+from jukinet.deployments import Deployment
 from jukinet.domain.certificates import MoveOutCertificate
 from jukinet.domain.codes import MyNumber, ResidentCode
 from jukinet.domain.errors import Conflict

@@ -19,7 +19,8 @@ from sqlalchemy import select
 from tests.conftest import opened_country
 
 from jukinet.adapters.clock import FixedClock
-from jukinet.bootstrap import Deployment, Node
+from jukinet.bootstrap import Node
+from jukinet.deployments import Deployment
 from jukinet.domain.certificates import MoveOutCertificate
 from jukinet.domain.codes import LocalGovernmentCode, ResidentCode
 from jukinet.domain.errors import (

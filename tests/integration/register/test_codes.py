@@ -10,7 +10,8 @@ from collections.abc import Callable
 
 import pytest
 
-from jukinet.bootstrap import Deployment, Node
+from jukinet.bootstrap import Node
+from jukinet.deployments import Deployment
 from jukinet.domain.codes import MyNumber, ResidentCode
 from jukinet.domain.errors import NotFound
 from jukinet.domain.identity import IdentityInfo

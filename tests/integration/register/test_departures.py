@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from jukinet.bootstrap import Deployment, Node
+from jukinet.bootstrap import Node
+from jukinet.deployments import Deployment
 from jukinet.domain.identity import IdentityInfo, Sex
 from jukinet.domain.residents import Resident
 from jukinet.nodes.municipal import arrivals, departures
