@@ -8,6 +8,7 @@ sees, and what the provision log keeps.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import httpx
@@ -22,6 +23,7 @@ from tests.integration.provision.conftest import (
     provided_codes,
 )
 
+from jukinet.adapters.crypto.request_signatures import sign_request
 from jukinet.adapters.network.recipient_client import RecipientClient, RecipientRequestFailed
 
 
@@ -233,10 +235,6 @@ def test_an_unsigned_or_altered_request_is_refused_with_401(world: World) -> Non
 
 
 def client_headers(client: RecipientClient, body: dict[str, Any]) -> dict[str, str]:
-    import json
-
-    from jukinet.adapters.crypto.request_signatures import sign_request
-
     c = client.credentials
     content = json.dumps(body).encode()
     return sign_request(
@@ -296,3 +294,40 @@ def test_a_resident_sees_who_received_their_information_through_a_portal(world: 
     assert (last["recipient"], last["channel_label"]) == ("日本年金機構", "即時提供")
     assert last["affair"].startswith("厚生年金保険法による")
     assert all(r["recipient"] != "mynaportal" for r in answer["records"])
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        (b"not json", "body"),
+        (b'{"affair": "kokumin-nenkin", "key": {"surname": "x"}}', "key.surname"),
+        (b'{"key": {"resident_code": "47182059362"}}', "affair"),
+    ],
+)
+def test_a_body_that_is_not_a_query_is_refused_naming_the_field(
+    world: World, body: bytes, field: str
+) -> None:
+    client = world.client("nenkin")
+    c = client.credentials
+    assert world.country.bridge is not None
+    raw = httpx.Client(transport=world.country.bridge, base_url=c.endpoint)
+    path = "/provision/v1/identity-queries"
+    headers = sign_request(
+        c.key, c.fingerprint, c.recipient_id, "op-1", "POST", path, body, world.clock.now()
+    )
+
+    answer = raw.post(path, content=body, headers=headers)
+
+    assert (answer.status_code, answer.json()["field"]) == (422, field)
+
+
+def test_the_openapi_document_describes_the_query_body(world: World) -> None:
+    assert world.country.bridge is not None
+    raw = httpx.Client(transport=world.country.bridge, base_url=world.national.entry.endpoint)
+
+    document = raw.get("/openapi.json").json()
+
+    operation = document["paths"]["/provision/v1/identity-queries"]["post"]
+    schema = operation["requestBody"]["content"]["application/json"]["schema"]
+    assert {"affair", "key", "history"} <= set(schema["properties"])
+    assert "resident_code" in schema["properties"]["key"]["properties"]
