@@ -89,15 +89,20 @@ def load_request(
     """Open, match and answer a media request at the national node; write the sealed result."""
     provider = node.provider
     assert provider is not None
+    signers: list[str] = []
     with tempfile.TemporaryDirectory(prefix="jukinet-media-") as work:
         plain = Path(work) / "request"
         header = open_sealed_file(
             package,
             plain,
             recipient_key=media_key(_settings_of(node)),
-            trust=_registered_agency(node),
+            trust=_registered_agency(node, signers),
         )
-        caller = Caller(str(header["recipient"]), str(header["operator"]))
+        if header["recipient"] != signers[0]:  # a credential speaks only for its own agency
+            raise SignerNotTrusted(
+                f"the package names {header['recipient']!r} but is signed by {signers[0]!r}"
+            )
+        caller = Caller(signers[0], str(header["operator"]))
         request = BatchRequest(
             str(header["affair"]),
             Channel.MEDIA_BATCH,
@@ -159,9 +164,9 @@ def _settings_of(node: Node) -> Settings:
     return node.settings
 
 
-def _registered_agency(node: Node) -> Callable[[bytes], PublicKey]:
+def _registered_agency(node: Node, signers: list[str]) -> Callable[[bytes], PublicKey]:
     """Trust a request's signer only if the CA issued its certificate and it is a registered,
-    unrevoked agency credential."""
+    unrevoked agency credential; the agency it belongs to is appended to ``signers``."""
     # Certificates are checked against real time, as envelope signatures are (signers.py).
     by_ca = ca_trust((_settings_of(node).pki_dir / "ca.cert.pem").read_bytes())
 
@@ -172,6 +177,7 @@ def _registered_agency(node: Node) -> Callable[[bytes], PublicKey]:
         credential = node.credentials.get(fingerprint)
         if credential is None or credential.kind != "agency" or credential.revoked_at:
             raise SignerNotTrusted("the signer is not a registered, unrevoked agency credential")
+        signers.append(credential.recipient_id)
         return key
 
     return trust

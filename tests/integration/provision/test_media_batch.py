@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -93,3 +94,17 @@ def test_a_package_altered_in_transit_is_refused(world: World, tmp_path: Path) -
 
     with pytest.raises(PackageTampered):
         load_request(world.national, tmp_path / "req.jkp", tmp_path / "res.jkp")
+
+
+def test_a_package_signed_by_one_agency_cannot_speak_for_another(
+    world: World, tmp_path: Path
+) -> None:
+    impostor = credentials(world, "chikyosai")
+    pretending = replace(impostor, recipient_id="npfa")  # names 国民年金基金連合会 in the header
+    request = BatchRequest(KIKIN, Channel.MEDIA_BATCH, BatchFormat.CSV)
+    pack_request(pretending, keys_file(world, tmp_path), tmp_path / "req.jkp", request, "op-1")
+
+    with pytest.raises(SignerNotTrusted, match="signed by 'chikyosai'"):
+        load_request(world.national, tmp_path / "req.jkp", tmp_path / "res.jkp")
+
+    assert not (tmp_path / "res.jkp").exists()
