@@ -438,7 +438,7 @@ class Batches(Protocol):
         ...
 
     def results(self, batch_id: str, after: int, limit: int) -> list[RowResult]:
-        """Up to ``limit`` answered rows numbered after ``after``, in row order."""
+        """The answered rows numbered ``after`` + 1 to ``after`` + ``limit``, in row order."""
         ...
 
 

@@ -108,11 +108,12 @@ class SqlBatches:
 
     def results(self, batch_id: str, after: int, limit: int) -> list[RowResult]:
         x = self._results
+        # Rows are numbered 1, 2, 3 … without gaps, so a page is a closed range of numbers: the
+        # database reads just that range (with "> after … LIMIT" it sorted every row left).
         query = (
             select(x.c.number, x.c.reference, x.c.outcome, x.c.content)
-            .where(x.c.batch_id == batch_id, x.c.number > after)
+            .where(x.c.batch_id == batch_id, x.c.number.between(after + 1, after + limit))
             .order_by(x.c.number)
-            .limit(limit)
         )
         return [RowResult(*row) for row in self._connection.execute(query)]
 

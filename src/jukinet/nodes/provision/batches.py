@@ -83,12 +83,16 @@ def batch_status(batch_id: str, caller: Caller, provider: Provider) -> BatchTick
 def batch_results(
     batch_id: str, caller: Caller, provider: Provider, after: int = 0, limit: int = 10_000
 ) -> list[RowResult]:
-    """A page of a finished batch's answers, for the recipient that sent it."""
+    """A page of a finished batch's answers (rows ``after`` + 1 …), for the recipient that
+    sent it; an empty page means every row has been read."""
     ticket = batch_status(batch_id, caller, provider)
     if ticket.state != "done":
         raise Conflict("batch_id", f"batch {batch_id} is {ticket.state}, not done")
     with provider.unit_of_work() as uow:
-        return uow.batches.results(batch_id, after, limit)
+        page = uow.batches.results(batch_id, after, limit)
+    if not page and after < ticket.rows_total:  # every row has an answer; never stop short
+        raise Conflict("batch_id", f"the answers of batch {batch_id} stop at row {after}")
+    return page
 
 
 def run_pending(provider: Provider, chunk: int = MATCH_CHUNK) -> int:
