@@ -8,7 +8,6 @@ join per kind of key, each on an index of ``identity_current``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -16,6 +15,7 @@ from sqlalchemy import MetaData, Table, and_, literal, or_, select, union_all, u
 from sqlalchemy.engine import Connection
 
 from jukinet.adapters.storage.bulk import insert_rows
+from jukinet.adapters.storage.moments import as_utc
 from jukinet.domain.searches import KeyKind, SearchKey
 from jukinet.nodes.ports import BatchTicket, RowMatches, RowResult, StagedRow
 
@@ -36,12 +36,6 @@ _TICKET_FIELDS = (
     "problem",
 )
 _UPDATABLE = {"state", "rows_total", "rows_done", "finished_at", "problem"}
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=UTC)
 
 
 class SqlBatches:
@@ -66,8 +60,8 @@ class SqlBatches:
         if row is None:
             return None
         values = dict(row)
-        values["received_at"] = _aware(values["received_at"])
-        values["finished_at"] = _aware(values["finished_at"])
+        values["received_at"] = as_utc(values["received_at"])
+        values["finished_at"] = as_utc(values["finished_at"])
         return BatchTicket(**values)
 
     def pending(self) -> list[str]:

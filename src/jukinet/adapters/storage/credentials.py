@@ -8,18 +8,13 @@ operator's name, so the registry's history can be shown to an auditor.
 from __future__ import annotations
 
 import base64
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import MetaData, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from jukinet.adapters.crypto.request_signatures import Credential
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=UTC)
+from jukinet.adapters.storage.moments import as_utc
 
 
 class SqlRecipientCredentials:
@@ -76,8 +71,8 @@ class SqlRecipientCredentials:
             row.recipient_id,
             row.kind,
             base64.b64decode(row.public_key),
-            _aware(row.not_after) or row.not_after,
-            _aware(row.revoked_at),
+            as_utc(row.not_after),
+            as_utc(row.revoked_at),
         )
 
     def changes(self) -> list[dict[str, object]]:

@@ -7,11 +7,11 @@ without its record.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
 
 from sqlalchemy import MetaData, select
 from sqlalchemy.engine import Connection
 
+from jukinet.adapters.storage.moments import as_utc
 from jukinet.nodes.ports import HouseholdInquiry
 
 _COLUMNS = ("at", "requester", "provision_id", "recipient_id", "affair_id", "resident_code")
@@ -35,10 +35,5 @@ class SqlHouseholdInquiries:
             .order_by(t.c.id)
         )
         return [
-            HouseholdInquiry(_aware(row.at), *row[1:]) for row in self._connection.execute(query)
+            HouseholdInquiry(as_utc(row.at), *row[1:]) for row in self._connection.execute(query)
         ]
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; every moment we store is UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

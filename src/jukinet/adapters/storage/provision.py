@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import MetaData, Table, and_, bindparam, func, select
@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection
 
 from jukinet.adapters.clock import JST
 from jukinet.adapters.storage.bulk import insert_rows
+from jukinet.adapters.storage.moments import as_utc
 from jukinet.domain.identity import IdentityInfo, RecordStatus
 from jukinet.domain.searches import KeyKind, SearchKey
 from jukinet.nodes.ports import MonthlyCount, ProvisionEntry, ProvisionRecord
@@ -191,7 +192,7 @@ class SqlProvisionLog:
             .order_by(p.c.at)
         )
         return [
-            ProvisionRecord(_aware(at), recipient, affair, channel)
+            ProvisionRecord(as_utc(at), recipient, affair, channel)
             for at, recipient, affair, channel in self._connection.execute(query)
         ]
 
@@ -206,8 +207,3 @@ class SqlProvisionLog:
             .order_by(p.c.recipient_id, p.c.affair_id, p.c.month, p.c.channel)
         )
         return [MonthlyCount(*row[:4], int(row[4])) for row in self._connection.execute(query)]
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; every moment we store is UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
