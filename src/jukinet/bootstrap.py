@@ -37,13 +37,16 @@ from jukinet.adapters.network.relay import Relay
 from jukinet.adapters.network.tls import client_ssl_context
 from jukinet.adapters.network.transports import EnvelopePoster
 from jukinet.adapters.storage import migrations
+from jukinet.adapters.storage.cards import Argon2PinHasher, PinHashCost
 from jukinet.adapters.storage.credentials import SqlRecipientCredentials
 from jukinet.adapters.storage.engines import StoreLocation, make_engine
 from jukinet.adapters.storage.messaging import OutboxReader, RefusalLog
 from jukinet.adapters.storage.operators import SqlOperatorTokens
 from jukinet.adapters.storage.tables import METADATA
 from jukinet.adapters.storage.units import (
+    SqlCardUnitOfWork,
     SqlIdentityStoreUnitOfWork,
+    SqlImmigrationUnitOfWork,
     SqlLinkageUnitOfWork,
     SqlMunicipalUnitOfWork,
     SqlNationalUnitOfWork,
@@ -52,11 +55,17 @@ from jukinet.adapters.storage.units import (
 from jukinet.domain.agency_codes import AgencyCodeDeriver
 from jukinet.domain.legal import registry_in_force
 from jukinet.domain.provision import check_id
+from jukinet.nodes.card.checks import CheckPin, ContinueUse
+from jukinet.nodes.card.counter import CardCounter
+from jukinet.nodes.immigration.notices import RecordNoticeOutcomes
 from jukinet.nodes.inbound import Handler, Receiver
 from jukinet.nodes.linkage.codes import DeriveAgencyCode
 from jukinet.nodes.municipal.codes import CodeSupply
+from jukinet.nodes.municipal.copies import AnswerWideAreaCopyRequest
 from jukinet.nodes.municipal.cs import AnswerDigest
 from jukinet.nodes.municipal.households import AnswerHouseholdQuery
+from jukinet.nodes.municipal.immigration import ApplyImmigrationNotices
+from jukinet.nodes.municipal.move_notices import CompleteMoveOuts, KeepCertificateInfo
 from jukinet.nodes.municipal.office import Office
 from jukinet.nodes.national.consistency import ConsistencyCheck
 from jukinet.nodes.national.intake import GenerateMyNumber, GrantCodePool, StoreIdentityUpdates
@@ -72,12 +81,18 @@ from jukinet.nodes.provision.providers import Provider
 from jukinet.nodes.rights.offices import RightsOffice
 from jukinet.protocol.catalogue import (
     AgencyCodeRequest,
+    CardContinuedUse,
+    CardPinCheck,
+    CertificateInfoNotice,
     CodePoolRequest,
     DigestRequest,
     HouseholdQuery,
     IdentityUpdate,
+    ImmigrationNotice,
+    MoveInNotice,
     MyNumberRequest,
     Role,
+    WideAreaCopyRequest,
 )
 from jukinet.protocol.directory import (
     NATIONAL_ID,
@@ -96,6 +111,8 @@ UNITS: dict[Role, type[SqlUnitOfWork]] = {
     Role.PREFECTURE: SqlIdentityStoreUnitOfWork,
     Role.NATIONAL: SqlNationalUnitOfWork,
     Role.LINKAGE: SqlLinkageUnitOfWork,
+    Role.IMMIGRATION: SqlImmigrationUnitOfWork,
+    Role.CARD: SqlCardUnitOfWork,
 }
 
 
@@ -123,6 +140,7 @@ class Node:
     settings: Settings | None = None
     signer: NodeSigner | None = None
     rights: RightsOffice | None = None
+    cards: CardCounter | None = None  # the card node's counter work
     _app: Any = None
 
     def unit_of_work(self) -> Any:
@@ -160,13 +178,30 @@ class Node:
         return self._app
 
 
-def _handlers(entry: NodeEntry, clock: Clock, secrets_dir: Path) -> dict[str, Handler]:
+def municipal_office(entry: NodeEntry, directory: Directory) -> Office:
+    """Who a municipality node is on the network, and which other municipalities it reaches."""
+    assert entry.municipality_code is not None
+    return Office(
+        entry.municipality_code,
+        entry.id,
+        directory.prefecture_node_for(entry.municipality_code).id,
+        NATIONAL_ID,
+        frozenset(n.municipality_code for n in directory.municipalities() if n.municipality_code),
+    )
+
+
+def _handlers(
+    entry: NodeEntry, clock: Clock, secrets_dir: Path, directory: Directory
+) -> dict[str, Handler]:
     if entry.role is Role.MUNICIPALITY:
-        assert entry.municipality_code is not None
-        office = Office(entry.municipality_code, entry.id, "", NATIONAL_ID)
+        office = municipal_office(entry, directory)
         return {
+            MoveInNotice.TYPE: CompleteMoveOuts(office, clock),
+            CertificateInfoNotice.TYPE: KeepCertificateInfo(office, clock),
             DigestRequest.TYPE: AnswerDigest(office),
             HouseholdQuery.TYPE: AnswerHouseholdQuery(office, clock),
+            ImmigrationNotice.TYPE: ApplyImmigrationNotices(office, clock),
+            WideAreaCopyRequest.TYPE: AnswerWideAreaCopyRequest(office, clock),
         }
     if entry.role is Role.PREFECTURE:
         pref = PrefectureOffice(entry.id, frozenset(entry.prefectures), NATIONAL_ID)
@@ -174,6 +209,14 @@ def _handlers(entry: NodeEntry, clock: Clock, secrets_dir: Path) -> dict[str, Ha
             IdentityUpdate.TYPE: ForwardIdentityUpdates(pref, clock),
             DigestRequest.TYPE: answer_digest,
         }
+    if entry.role is Role.CARD:
+        hasher = card_pin_hasher(secrets_dir)
+        return {
+            CardPinCheck.TYPE: CheckPin(hasher, clock),
+            CardContinuedUse.TYPE: ContinueUse(hasher, clock),
+        }
+    if entry.role is Role.IMMIGRATION:
+        return {}  # ISA only sends: its notices' answers come back on the same exchange
     if entry.role is Role.LINKAGE:
         codes = AgencyCodeDeriver(_secret(secrets_dir, LINKAGE_KEY))
         return {AgencyCodeRequest.TYPE: DeriveAgencyCode(codes, clock)}
@@ -200,6 +243,14 @@ def media_key(settings: Settings) -> MediaKey:
 
 
 LINKAGE_KEY = "linkage.key"
+CARD_KEY = "card.key"
+
+
+def card_pin_hasher(secrets_dir: Path) -> Argon2PinHasher:
+    """The card node's PIN hasher: its key (``card.key``) lives only on the card node's host,
+    never in its database; the argon2 cost comes from ``JUKINET_CARD_PIN_*`` (see
+    ``adapters/storage/cards.py``)."""
+    return Argon2PinHasher(_secret(secrets_dir, CARD_KEY), PinHashCost.from_env())
 
 
 def my_number_key(secrets_dir: Path) -> bytes:
@@ -250,7 +301,7 @@ def build_node(
         clock=clock,
         unit_of_work=units,
         refusals=refusals,
-        handlers=_handlers(entry, clock, settings.secrets_dir),
+        handlers=_handlers(entry, clock, settings.secrets_dir, directory),
         max_skew=settings.max_skew,
     )
     node = Node(
@@ -266,13 +317,7 @@ def build_node(
         refusals,
     )
     if entry.role is Role.MUNICIPALITY:
-        assert entry.municipality_code is not None
-        office = Office(
-            entry.municipality_code,
-            entry.id,
-            directory.prefecture_node_for(entry.municipality_code).id,
-            NATIONAL_ID,
-        )
+        office = municipal_office(entry, directory)
         node.supply = CodeSupply(office, peer, clock, node.unit_of_work)
         node.tokens = SqlOperatorTokens(engine, metadata)
     if entry.role is Role.NATIONAL:
@@ -282,6 +327,10 @@ def build_node(
         _add_provision(node, settings)
     if entry.role is Role.LINKAGE:
         _add_credentials(node, settings)
+    if entry.role is Role.IMMIGRATION:
+        relay.receipts[ImmigrationNotice.TYPE] = RecordNoticeOutcomes(node.unit_of_work, clock)
+    if entry.role is Role.CARD:
+        node.cards = CardCounter(node.unit_of_work, card_pin_hasher(settings.secrets_dir), clock)
     return node
 
 

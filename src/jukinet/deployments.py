@@ -22,6 +22,8 @@ from jukinet.domain.municipalities import municipality
 from jukinet.nodes.ports import Clock
 from jukinet.protocol.catalogue import Role
 from jukinet.protocol.directory import (
+    CARD_ID,
+    IMMIGRATION_ID,
     LINKAGE_ID,
     NATIONAL_ID,
     Directory,
@@ -60,6 +62,8 @@ def plan_country(
         for i, c in enumerate(codes)
     ]
     plans.append(NodePlan(LINKAGE_ID, Role.LINKAGE, port=port(2 + len(codes))))
+    plans.append(NodePlan(CARD_ID, Role.CARD, port=port(3 + len(codes))))
+    plans.append(NodePlan(IMMIGRATION_ID, Role.IMMIGRATION, port=port(4 + len(codes))))
     return plans
 
 

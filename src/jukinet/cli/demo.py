@@ -34,6 +34,7 @@ from jukinet.deployments import Deployment, NodePlan, create_deployment, plan_co
 from jukinet.domain.dates import japanese_month
 from jukinet.domain.municipalities import municipality
 from jukinet.settings import Settings
+from jukinet.sim.moves import MovesRun, run_moves
 from jukinet.sim.provision import ProvisionRun, run_provision
 from jukinet.sim.scenario import Story, municipality_counts
 
@@ -123,10 +124,12 @@ def _tell_story(country: Deployment, people: int, events: int, seed: int) -> boo
         story.progress = report
         story.populate(people)
         log = story.live(events)
+        moves = run_moves(country, country.settings.home, today)
         delivered = country.wait_until_delivered(timeout=120)
     elapsed = time.perf_counter() - started
     console.print(f"registered and lived in {elapsed:.1f} s; every outbox delivered: {delivered}")
     _show_story(log.steps)
+    _show_moves(moves)
     _show_counts(country)
     console.rule("整合性確認 (consistency check)")
     assert country.national.consistency is not None
@@ -170,6 +173,14 @@ def _show_story(steps: list[tuple[str, str]]) -> None:
     for kind, text in steps:
         table.add_row(kind, text)
     console.print(table)
+
+
+def _show_moves(moves: MovesRun) -> None:
+    table = Table("step", "what happened", title="the 髙橋 family's moves and copies")
+    for step, text in moves.steps:
+        table.add_row(step, text)
+    console.print(table)
+    console.print(f"printed: {', '.join(str(path) for path in moves.files)}")
 
 
 def _show_counts(country: Deployment) -> None:

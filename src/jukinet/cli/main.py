@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from jukinet.cli import agency, codes, demo, media, nodes, pki, reports
+from jukinet.cli import agency, cards, codes, demo, immigration, media, nodes, pki, reports
 from jukinet.domain.errors import DomainError
 from jukinet.nodes.ports import PortError
 
@@ -30,7 +30,11 @@ app.add_typer(
     agency.app, name="agency", help="Recipients of identity information: credentials, queries."
 )
 app.add_typer(reports.app, name="report", help="Published reports: notice, disclosures.")
+app.add_typer(cards.app, name="card", help="The card node's counter: 個人番号カード, PINs.")
 app.add_typer(media.app, name="batch", help="J-LIS operators: batch requests brought on media.")
+app.add_typer(
+    immigration.app, name="immigration", help="ISA operators: notices about foreign residents."
+)
 
 
 def main() -> None:

@@ -17,7 +17,12 @@ from jukinet.deployments import create_deployment, plan_country
 from jukinet.domain.errors import DomainError
 from jukinet.domain.municipalities import municipality
 from jukinet.nodes.national.consistency import MunicipalityCheck
-from jukinet.protocol.directory import NATIONAL_ID, municipality_node_id
+from jukinet.protocol.directory import (
+    CARD_ID,
+    IMMIGRATION_ID,
+    NATIONAL_ID,
+    municipality_node_id,
+)
 from jukinet.settings import Settings
 
 console = Console()
@@ -64,13 +69,24 @@ def _node_id(role: str, code: str | None) -> str:
         if not code:
             raise fail("serve municipality needs --code, e.g. --code 131016", 2)
         return municipality_node_id(municipality(code, "--code").code.value)
+    if role == CARD_ID:
+        return CARD_ID
+    if role == IMMIGRATION_ID:
+        return IMMIGRATION_ID
     if role in ("prefecture", "national", "linkage"):
         return role
-    raise fail(f"unknown role {role!r}: use municipality, prefecture, national or linkage", 2)
+    raise fail(
+        f"unknown role {role!r}: use municipality, prefecture, national, linkage, card"
+        " or immigration",
+        2,
+    )
 
 
 def serve(
-    role: Annotated[str, typer.Argument(help="municipality, prefecture, national or linkage")],
+    role: Annotated[
+        str,
+        typer.Argument(help="municipality, prefecture, national, linkage, card or immigration"),
+    ],
     code: Annotated[str | None, typer.Option("--code", help="the municipality's code")] = None,
     home: HomeOption = None,
 ) -> None:

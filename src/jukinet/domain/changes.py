@@ -29,6 +29,7 @@ class ChangeReason(StrEnum):
     MOVE_IN = "move-in"
     EX_OFFICIO_RECORD = "ex-officio-record"
     MOVE_OUT = "move-out"
+    MOVE_OUT_CONFIRMED = "move-out-confirmed"  # 転入通知 received: the actual date and place
     MOVE_ABROAD = "move-abroad"
     DEATH = "death"
     EX_OFFICIO_REMOVAL = "ex-officio-removal"
@@ -38,6 +39,11 @@ class ChangeReason(StrEnum):
     RESIDENT_CODE_CHANGE = "resident-code-change"
     MY_NUMBER_CHANGE = "my-number-change"
     HOUSEHOLD_CHANGE = "household-change"
+    # Notices of the immigration authority (住基法30条の50): the items only foreign residents
+    # have change locally; a name, birth date or sex it records is identity information.
+    RESIDENCE_STATUS_CHANGE = "residence-status-change"
+    IMMIGRATION_CORRECTION = "immigration-correction"
+    FOREIGN_RESIDENT_REMOVAL = "foreign-resident-removal"
 
     @property
     def kind(self) -> NotificationKind:
@@ -55,6 +61,7 @@ _KINDS = {
     ChangeReason.MOVE_IN: NotificationKind.RECORD,
     ChangeReason.EX_OFFICIO_RECORD: NotificationKind.RECORD,
     ChangeReason.MOVE_OUT: NotificationKind.REMOVAL,
+    ChangeReason.MOVE_OUT_CONFIRMED: NotificationKind.REMOVAL,
     ChangeReason.MOVE_ABROAD: NotificationKind.REMOVAL,
     ChangeReason.DEATH: NotificationKind.REMOVAL,
     ChangeReason.EX_OFFICIO_REMOVAL: NotificationKind.REMOVAL,
@@ -64,6 +71,9 @@ _KINDS = {
     ChangeReason.RESIDENT_CODE_CHANGE: NotificationKind.CORRECTION,
     ChangeReason.MY_NUMBER_CHANGE: NotificationKind.CORRECTION,
     ChangeReason.HOUSEHOLD_CHANGE: NotificationKind.LOCAL,
+    ChangeReason.RESIDENCE_STATUS_CHANGE: NotificationKind.LOCAL,
+    ChangeReason.IMMIGRATION_CORRECTION: NotificationKind.CORRECTION,
+    ChangeReason.FOREIGN_RESIDENT_REMOVAL: NotificationKind.REMOVAL,
 }
 
 _LABELS = {
@@ -73,6 +83,7 @@ _LABELS = {
     ChangeReason.MOVE_IN: "転入",
     ChangeReason.EX_OFFICIO_RECORD: "職権記載",
     ChangeReason.MOVE_OUT: "転出",
+    ChangeReason.MOVE_OUT_CONFIRMED: "転出確定",
     ChangeReason.MOVE_ABROAD: "国外転出",
     ChangeReason.DEATH: "死亡",
     ChangeReason.EX_OFFICIO_REMOVAL: "職権消除",
@@ -82,4 +93,7 @@ _LABELS = {
     ChangeReason.RESIDENT_CODE_CHANGE: "住民票コード変更",
     ChangeReason.MY_NUMBER_CHANGE: "個人番号変更",
     ChangeReason.HOUSEHOLD_CHANGE: "世帯変更",
+    ChangeReason.RESIDENCE_STATUS_CHANGE: "在留資格等の変更",
+    ChangeReason.IMMIGRATION_CORRECTION: "法務大臣の通知による修正",
+    ChangeReason.FOREIGN_RESIDENT_REMOVAL: "法務大臣の通知による消除",
 }

@@ -269,6 +269,47 @@ class Resident:
         self.destination = destination
         self.note_change(reason, on)
 
+    def confirm_move_out(self, on: date, destination: str) -> bool:
+        """転入通知 received: the removal for 転出 takes the actual date and destination.
+
+        Returns whether anything changed (a second notice of the same facts changes nothing).
+        """
+        if self.removal_reason not in (ChangeReason.MOVE_OUT, ChangeReason.MOVE_OUT_CONFIRMED):
+            raise Conflict(
+                "resident_code",
+                f"the record of {self.resident_code} was not removed for a move-out "
+                f"({self.removal_reason or 'it is active'})",
+            )
+        if on < self.became_resident_on:
+            raise InvalidValue(
+                "moved_in_on", f"{on} is before the record began ({self.became_resident_on})"
+            )
+        if self.removal_reason is ChangeReason.MOVE_OUT_CONFIRMED:
+            if (self.removed_on, self.destination) == (on, destination):
+                return False
+            raise Conflict(
+                "resident_code",
+                f"the move-out of {self.resident_code} was already confirmed: moved to "
+                f"{self.destination} on {self.removed_on}",
+            )
+        self.removed_on, self.destination = on, destination
+        self.removal_reason = ChangeReason.MOVE_OUT_CONFIRMED
+        self.note_change(ChangeReason.MOVE_OUT_CONFIRMED, on)
+        return True
+
+    def die_after_move_out(self, on: date) -> None:
+        """Death before any move-in: the removal for 転出 becomes a removal for death."""
+        if self.removal_reason is not ChangeReason.MOVE_OUT:
+            raise Conflict(
+                "resident_code",
+                f"the record of {self.resident_code} was removed ({self.removal_reason}); "
+                "record the death where the person lives now",
+            )
+        if on < self.became_resident_on:
+            raise InvalidValue("died_on", f"{on} is before the record began")
+        self.removal_reason, self.removed_on, self.destination = ChangeReason.DEATH, on, ""
+        self.note_change(ChangeReason.DEATH, on)
+
     def move_within(self, address: str, on: date) -> None:
         self.require_active()
         address = address_text("address", address)

@@ -15,12 +15,13 @@ from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
 
-from jukinet.domain.certificates import MoveOutCertificate
+from jukinet.domain.certificates import CertificateInfo, MoveOutCertificate
+from jukinet.domain.copies import HouseholdRecords, ResidentCopy
 from jukinet.domain.identity import IdentityInfo
 from jukinet.domain.residents import Household, Resident
 from jukinet.domain.rights import Complaint, CorrectionRequest, DisclosureRequest
 from jukinet.domain.searches import SearchKey
-from jukinet.protocol.catalogue import DigestEntry
+from jukinet.protocol.catalogue import DigestEntry, MoveInNotice
 from jukinet.protocol.envelope import Message
 
 
@@ -202,6 +203,52 @@ class Certificates(Protocol):
         """Mark a certificate used here; False if it already was."""
         ...
 
+    def get(self, certificate_id: str) -> MoveOutCertificate | None:
+        """A certificate this municipality issued."""
+        ...
+
+
+# --- moves between municipalities: what the CS received from other CSs --------------------
+
+
+class ArrivingCertificates(Protocol):
+    """転出証明書情報 received for card holders moving here, until they come (or never do)."""
+
+    def add(self, info: CertificateInfo, at: datetime) -> bool:
+        """Keep ``info``; False if the same certificate arrived before."""
+        ...
+
+    def of_holder(self, holder: str) -> list[tuple[CertificateInfo, datetime | None]]:
+        """The information of a holder's move (theirs and their household's), each with the
+        moment it was used for a move-in (None while unused), newest certificates first."""
+        ...
+
+    def use(self, issuer: str, certificate_id: str, at: datetime) -> bool:
+        """Mark one used by a move-in; False if it already was."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class ReceivedMoveInNotice:
+    """A 転入通知 received, with what it did here (``completed`` or ``unmatched``)."""
+
+    message_id: str
+    received_at: datetime
+    sender: str
+    notice: MoveInNotice
+    outcome: str
+    detail: str = ""
+
+
+class MoveInNotices(Protocol):
+    def seen(self, message_id: str) -> bool: ...
+
+    def add(self, received: ReceivedMoveInNotice) -> None: ...
+
+    def with_outcome(self, outcome: str, since: date | None = None) -> list[ReceivedMoveInNotice]:
+        """Notices with this outcome (received on or after ``since``), oldest first."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class HouseholdInquiry:
@@ -226,6 +273,81 @@ class HouseholdInquiries(Protocol):
         ...
 
 
+# --- 住民票の写し: issuances, the fee, and the wide-area audit (municipality) --------------
+
+
+class CopyPrinter(Protocol):
+    """Sets a copy as the bytes handed over (a PDF); called before the issuance commits, so a
+    copy that cannot be printed is not recorded as issued."""
+
+    def __call__(self, copy: ResidentCopy, *, issuer: str, issued_on: date) -> bytes: ...
+
+
+@dataclass(frozen=True, slots=True)
+class CopyIssuance:
+    """One request at this municipality's window: a copy issued, or a wide-area copy the
+    home municipality refused (``outcome`` ``issued`` or ``refused``, fee 0)."""
+
+    issuance_id: str
+    at: datetime
+    operator: str
+    requester_kind: str
+    requester_name: str
+    requester_code: str | None
+    document: str | None
+    purpose: str
+    issuing_municipality: str
+    home_municipality: str
+    layout: str
+    items: tuple[str, ...]
+    resident_codes: tuple[str, ...]
+    sheets: int
+    fee: int
+    outcome: str
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class WideAreaAnswerLine:
+    """The home municipality's audit of one person asked about by a wide-area request."""
+
+    at: datetime
+    requester_node: str
+    issuing_municipality: str
+    request_id: str
+    requester_code: str
+    resident_code: str
+    items: tuple[str, ...]
+    outcome: str  # answered | refused
+    detail: str = ""
+
+
+class CopyRegister(Protocol):
+    """Copies issued here, the fee in force, and the wide-area requests answered here."""
+
+    def fee(self) -> int:
+        """The fee per copy in yen: the last one set, or ``DEFAULT_FEE``."""
+        ...
+
+    def set_fee(self, amount: int, operator: str, at: datetime) -> None: ...
+
+    def household_records(self, household_id: str) -> HouseholdRecords | None:
+        """The household with its current members and those removed from it."""
+        ...
+
+    def record_issuance(self, issuance: CopyIssuance) -> None: ...
+
+    def issuances_of(self, resident_code: str) -> list[CopyIssuance]:
+        """Every request here that concerned this person, oldest first."""
+        ...
+
+    def record_answers(self, lines: Sequence[WideAreaAnswerLine]) -> None: ...
+
+    def answers_about(self, resident_code: str) -> list[WideAreaAnswerLine]:
+        """Every wide-area request answered (or refused) here about this person, oldest first."""
+        ...
+
+
 class MunicipalUnitOfWork(UnitOfWork, Protocol):
     @property
     def residents(self) -> Residents: ...
@@ -247,6 +369,15 @@ class MunicipalUnitOfWork(UnitOfWork, Protocol):
 
     @property
     def household_inquiries(self) -> HouseholdInquiries: ...
+
+    @property
+    def arriving_certificates(self) -> ArrivingCertificates: ...
+
+    @property
+    def move_in_notices(self) -> MoveInNotices: ...
+
+    @property
+    def copies(self) -> CopyRegister: ...
 
 
 class IdentityStoreUnitOfWork(UnitOfWork, Protocol):
@@ -538,3 +669,85 @@ class RightsCases(Protocol):
 class RightsUnitOfWork(ProvisionUnitOfWork, Protocol):
     @property
     def rights(self) -> RightsCases: ...
+
+
+# --- Notices of the immigration authority (住基法30条の50) --------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SentNotice:
+    """A notice ISA queued, and what the municipality answered (``outcome`` None: not yet)."""
+
+    notice_id: str
+    message_id: str
+    municipality_code: str
+    kind: str
+    card_number: str | None
+    operator: str
+    queued_at: datetime
+    outcome: str | None
+    detail: str
+    answered_at: datetime | None
+
+
+class SentNotices(Protocol):
+    """ISA's record of the notices it sent."""
+
+    def add(
+        self,
+        notice_id: str,
+        message_id: str,
+        body: dict[str, Any],
+        operator: str,
+        at: datetime,
+    ) -> None: ...
+
+    def known(self, notice_ids: Sequence[str]) -> set[str]:
+        """Which of these notice ids were queued before."""
+        ...
+
+    def record_outcomes(
+        self, answers: Sequence[tuple[str, str, str]], recipient_code: str, at: datetime
+    ) -> set[str]:
+        """Keep (message id, outcome, detail) for notices sent to ``recipient_code`` that have
+        no outcome yet — the first answer stands; return the message ids the answers settle."""
+        ...
+
+    def listed(self, outcome: str | None, limit: int) -> list[SentNotice]:
+        """The latest notices first, only those with ``outcome`` if given ('pending': none)."""
+        ...
+
+
+class ImmigrationUnitOfWork(UnitOfWork, Protocol):
+    @property
+    def sent_notices(self) -> SentNotices: ...
+
+
+class AppliedNotices(Protocol):
+    """The municipality's memory of ISA's notices it applied, so a repeat changes nothing."""
+
+    def seen(self, notice_id: str) -> bool: ...
+
+    def remember(
+        self, notice_id: str, message_id: str, record_id: str, kind: str, at: datetime
+    ) -> None: ...
+
+
+class ForeignResidents(Protocol):
+    """Finding a foreign resident's active record the way ISA names them."""
+
+    def by_card(self, card_number: str) -> Resident | None:
+        """The active record whose 在留カード / 特別永住者証明書 number is ``card_number``."""
+        ...
+
+    def without_card(self, birth_date: date) -> list[Resident]:
+        """Active foreign residents born on ``birth_date`` who hold no card number."""
+        ...
+
+
+class MunicipalImmigrationUnitOfWork(MunicipalUnitOfWork, Protocol):
+    @property
+    def applied_notices(self) -> AppliedNotices: ...
+
+    @property
+    def foreign_residents(self) -> ForeignResidents: ...

@@ -14,6 +14,12 @@ of it is applied. Golden JSON for each type lives in ``tests/golden/``.
 | ``consistency.digest-request`` / ``consistency.digest-report`` | national → prefecture, municipality | 整合性確認 |
 | ``household.query`` / ``household.answer`` | national → municipality | 世帯情報の確認: household and 続柄 of named people |
 | ``agency-code.request`` / ``agency-code.accepted`` | national → linkage | 機関別符号: a 住民票コード to derive an agency's code from |
+| ``move-out.certificate-info`` | municipality → municipality | 転出証明書情報 of a card holder's move |
+| ``move-in.notice`` | municipality → municipality | 転入通知: the person was recorded at the new address |
+| ``card.pin-check`` / ``card.pin-verdict`` | municipality ⇄ card | 特例転入: is this the holder's usable card, and its PIN? |
+| ``card.continued-use`` / ``card.continued-use-verdict`` | municipality ⇄ card | 継続利用: the card registered by the municipality moved to |
+| ``wide-area.copy-request`` / ``wide-area.copy-answer`` | municipality ⇄ municipality | 広域交付: the permitted items of a 住民票の写し |
+| ``immigration.notice`` / ``immigration.notice-receipt`` | immigration → municipality | 住基法30条の50: ISA's changes to a foreign resident; one outcome per notice |
 | ``delivery.receipt`` | any receiver → sender | which messages were applied, which were duplicates |
 """
 
@@ -24,6 +30,12 @@ from enum import StrEnum
 from typing import Any, ClassVar, Protocol
 
 from jukinet.protocol.bodies.agency_codes import AgencyCodeAccepted, AgencyCodeRequest
+from jukinet.protocol.bodies.cards import (
+    CardContinuedUse,
+    CardContinuedUseVerdict,
+    CardPinCheck,
+    CardPinVerdict,
+)
 from jukinet.protocol.bodies.codes import (
     CodePoolGrant,
     CodePoolRequest,
@@ -32,17 +44,26 @@ from jukinet.protocol.bodies.codes import (
     MyNumberRequest,
 )
 from jukinet.protocol.bodies.consistency import DigestEntry, DigestReport, DigestRequest
+from jukinet.protocol.bodies.copies import WideAreaCopyAnswer, WideAreaCopyRequest
 from jukinet.protocol.bodies.households import HouseholdAnswer, HouseholdMember, HouseholdQuery
 from jukinet.protocol.bodies.identity import DeliveryReceipt, IdentityUpdate
+from jukinet.protocol.bodies.immigration import ImmigrationNotice, ImmigrationNoticeReceipt
+from jukinet.protocol.bodies.moves import CertificateInfoNotice, MoveInNotice
 from jukinet.protocol.errors import UnknownMessageType
 
 __all__ = [
     "CATALOGUE",
     "DEFAULT_ROUTES",
+    "RECEIPTS",
     "RESPONSES",
     "AgencyCodeAccepted",
     "AgencyCodeRequest",
     "Body",
+    "CardContinuedUse",
+    "CardContinuedUseVerdict",
+    "CardPinCheck",
+    "CardPinVerdict",
+    "CertificateInfoNotice",
     "CodePoolGrant",
     "CodePoolRequest",
     "DeliveryReceipt",
@@ -53,10 +74,15 @@ __all__ = [
     "HouseholdMember",
     "HouseholdQuery",
     "IdentityUpdate",
+    "ImmigrationNotice",
+    "ImmigrationNoticeReceipt",
+    "MoveInNotice",
     "MyNumberIssued",
     "MyNumberReason",
     "MyNumberRequest",
     "Role",
+    "WideAreaCopyAnswer",
+    "WideAreaCopyRequest",
     "parse_body",
     "require_known",
 ]
@@ -67,6 +93,8 @@ class Role(StrEnum):
     PREFECTURE = "prefecture"
     NATIONAL = "national"
     LINKAGE = "linkage"  # the provision network's code component (機関別符号)
+    IMMIGRATION = "immigration"  # 出入国在留管理庁: notices about foreign residents (30条の50)
+    CARD = "card"  # 個人番号カード: which cards exist, their state, PIN checks
 
 
 class Body(Protocol):
@@ -91,6 +119,16 @@ CATALOGUE: dict[tuple[str, int], Any] = {
         HouseholdAnswer,
         AgencyCodeRequest,
         AgencyCodeAccepted,
+        ImmigrationNotice,
+        ImmigrationNoticeReceipt,
+        WideAreaCopyRequest,
+        WideAreaCopyAnswer,
+        CardPinCheck,
+        CardPinVerdict,
+        CardContinuedUse,
+        CardContinuedUseVerdict,
+        CertificateInfoNotice,
+        MoveInNotice,
     )
 }
 
@@ -105,6 +143,12 @@ DEFAULT_ROUTES: tuple[tuple[Role, str, Role], ...] = (
     (Role.NATIONAL, DigestRequest.TYPE, Role.MUNICIPALITY),
     (Role.NATIONAL, HouseholdQuery.TYPE, Role.MUNICIPALITY),
     (Role.NATIONAL, AgencyCodeRequest.TYPE, Role.LINKAGE),
+    (Role.IMMIGRATION, ImmigrationNotice.TYPE, Role.MUNICIPALITY),
+    (Role.MUNICIPALITY, WideAreaCopyRequest.TYPE, Role.MUNICIPALITY),
+    (Role.MUNICIPALITY, CardPinCheck.TYPE, Role.CARD),
+    (Role.MUNICIPALITY, CardContinuedUse.TYPE, Role.CARD),
+    (Role.MUNICIPALITY, CertificateInfoNotice.TYPE, Role.MUNICIPALITY),
+    (Role.MUNICIPALITY, MoveInNotice.TYPE, Role.MUNICIPALITY),
 )
 
 RESPONSES: dict[str, str] = {
@@ -113,7 +157,20 @@ RESPONSES: dict[str, str] = {
     MyNumberRequest.TYPE: MyNumberIssued.TYPE,
     DigestRequest.TYPE: DigestReport.TYPE,
     HouseholdQuery.TYPE: HouseholdAnswer.TYPE,
+    CertificateInfoNotice.TYPE: DeliveryReceipt.TYPE,
+    MoveInNotice.TYPE: DeliveryReceipt.TYPE,
     AgencyCodeRequest.TYPE: AgencyCodeAccepted.TYPE,
+    WideAreaCopyRequest.TYPE: WideAreaCopyAnswer.TYPE,
+    CardPinCheck.TYPE: CardPinVerdict.TYPE,
+    CardContinuedUse.TYPE: CardContinuedUseVerdict.TYPE,
+}
+
+
+# One-way types sent many to an envelope, like identity updates, whose receiver answers with a
+# receipt of its own type instead of ``delivery.receipt``: one outcome per message, which the
+# sender keeps (the relay hands the receipt to the sender's sink, adapters/network/relay.py).
+RECEIPTS: dict[str, str] = {
+    ImmigrationNotice.TYPE: ImmigrationNoticeReceipt.TYPE,
 }
 
 

@@ -17,6 +17,8 @@ from jukinet.protocol.errors import RouteRefused, UnknownSender
 
 NATIONAL_ID = "national"
 LINKAGE_ID = "linkage"  # the provision network's code component (機関別符号)
+IMMIGRATION_ID = "immigration"  # 出入国在留管理庁: notices about foreign residents
+CARD_ID = "card"  # 個人番号カード: the card registry and its PIN checks
 
 
 def municipality_node_id(code: str) -> str:

@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from jukinet.protocol.catalogue import Role
 from jukinet.protocol.directory import LINKAGE_ID
 from jukinet.web import (
+    copies_api,
     household_api,
     linkage_api,
     node_api,
@@ -56,6 +57,7 @@ def create_app(node: Node) -> FastAPI:
     app.include_router(node_api.router(node.receiver))
     if node.supply is not None and node.tokens is not None:
         app.include_router(register_api.router(node.supply, node.tokens))
+        app.include_router(copies_api.router(node.supply, node.tokens))
     if node.provider is not None and node.authenticator is not None:
         app.include_router(
             provision_api.router(

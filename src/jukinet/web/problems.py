@@ -23,6 +23,7 @@ from jukinet.domain.errors import (
     NotFound,
     UnknownMunicipality,
 )
+from jukinet.domain.operators import NotPermitted
 from jukinet.domain.provision import NarrowYourSearch, ProvisionNotPermitted
 from jukinet.nodes.ports import PeerRejected, PeerUnavailable
 from jukinet.protocol.errors import (
@@ -43,6 +44,7 @@ PROBLEM = "application/problem+json"
 
 DOMAIN_STATUS: dict[type[DomainError], int] = {
     ProvisionNotPermitted: 403,
+    NotPermitted: 403,
     NarrowYourSearch: 422,
     InvalidValue: 422,
     UnknownMunicipality: 422,

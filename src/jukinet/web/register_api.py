@@ -8,16 +8,28 @@ read; errors come back as problem+json naming the field.
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends
+from fastapi import APIRouter, Body, Depends, Response
 from starlette.concurrency import run_in_threadpool
 
+from jukinet.adapters.documents.move_out_certificates import render_move_out_certificate
 from jukinet.adapters.storage.operators import SqlOperatorTokens
+from jukinet.domain.certificates import MoveOutCertificate
+from jukinet.domain.errors import NotFound
+from jukinet.domain.municipalities import municipality
 from jukinet.domain.residents import Resident
-from jukinet.nodes.municipal import amendments, arrivals, codes, departures
+from jukinet.nodes.municipal import (
+    amendments,
+    arrivals,
+    codes,
+    departures,
+    move_notices,
+    special_moves,
+)
 from jukinet.nodes.municipal.codes import CodeSupply
 from jukinet.nodes.municipal.forms import Form
 from jukinet.nodes.municipal.queries import resident_view
 from jukinet.web.operator_auth import bearer_operator
+from jukinet.web.pdf import PDF, pdf_response
 
 Form_ = Annotated[dict[str, Any], Body(description="the form; see docs/register.md")]
 
@@ -49,7 +61,71 @@ def router(supply: CodeSupply, tokens: SqlOperatorTokens) -> APIRouter:
     @api.post("/move-ins", status_code=201, summary="転入 with a 転出証明書")
     async def move_in(form: Form_, who: Operator) -> dict[str, Any]:
         result = await run(arrivals.record_move_in, form, who, supply)
-        return {**_summary(result.resident), "late": result.late}
+        return {
+            **_summary(result.resident),
+            "late": result.late,
+            "move_in_notice": "sent" if result.notice_sent else "send-by-post",
+        }
+
+    @api.post("/special-move-outs", summary="特例転出 (card holder): information sent, no paper")
+    async def special_move_out(form: Form_, who: Operator) -> dict[str, Any]:
+        result = await run(special_moves.record_special_move_out, form, who, supply)
+        return {
+            "resident_codes": list(result.resident_codes),
+            "certificate_ids": list(result.certificate_ids),
+            "destination_code": result.destination_code,
+        }
+
+    @api.post("/special-move-ins", status_code=201, summary="特例転入 with the card and its PIN")
+    async def special_move_in(form: Form_, who: Operator) -> dict[str, Any]:
+        result = await run(special_moves.record_special_move_in, form, who, supply)
+        return {
+            "residents": [_summary(r) for r in result.residents],
+            "late": result.late,
+            "continued_use_until": result.continued_use_until.isoformat(),
+        }
+
+    @api.post("/card-continuations", summary="継続利用: carry the card over after a move-in")
+    async def card_continuation(form: Form_, who: Operator) -> dict[str, str]:
+        done = await run(special_moves.continue_card_use, form, who, supply)
+        return {"resident_code": done.resident_code, "card_number": done.card_number}
+
+    @api.get(
+        "/move-out-certificates/{certificate_id}",
+        summary="転出証明書 as a PDF (certificates issued here)",
+        response_class=Response,
+        responses={200: {"content": {PDF: {}}}},
+    )
+    async def move_out_certificate(certificate_id: str, who: Operator) -> Response:
+        def find() -> MoveOutCertificate | None:
+            with supply.unit_of_work() as uow:
+                return uow.certificates.get(certificate_id)
+
+        certificate = await run(find)
+        if certificate is None:
+            raise NotFound("certificate_id", f"no certificate {certificate_id} was issued here")
+        issuer = municipality(certificate.issuer).full_name
+        return await pdf_response(
+            render_move_out_certificate, certificate, issuer, name=certificate_id
+        )
+
+    @api.get("/move-in-notices/unmatched", summary="転入通知 that matched no move-out here")
+    async def unmatched(who: Operator) -> list[dict[str, Any]]:
+        def read() -> list[dict[str, Any]]:
+            with supply.unit_of_work() as uow:
+                notices = move_notices.unmatched_notices(uow)
+            return [
+                {
+                    "received_at": n.received_at.isoformat(),
+                    "from": n.sender,
+                    "detail": n.detail,
+                    "notice": n.notice.to_body(),
+                }
+                for n in notices
+            ]
+
+        found: list[dict[str, Any]] = await run(read)
+        return found
 
     @api.post("/move-outs", summary="転出 (planned) or 国外転出")
     async def move_out(form: Form_, who: Operator) -> dict[str, Any]:

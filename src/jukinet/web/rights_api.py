@@ -12,7 +12,7 @@ problem+json: 401 (no token or credential), 404, 409 (a step out of order), 422 
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
@@ -20,7 +20,6 @@ from jukinet.adapters.documents.disclosures import (
     render_correction_answer,
     render_disclosure_notice,
 )
-from jukinet.adapters.documents.fonts import FontError
 from jukinet.adapters.documents.reports import render_disclosure_statistics
 from jukinet.adapters.storage.operators import SqlOperatorTokens
 from jukinet.domain.rights import DisclosureRequest
@@ -30,18 +29,12 @@ from jukinet.nodes.rights.offices import RightsOffice
 from jukinet.nodes.rights.statistics import disclosure_statistics
 from jukinet.web import rights_messages as messages
 from jukinet.web.operator_auth import bearer_operator
+from jukinet.web.pdf import PDF, pdf_response
 from jukinet.web.recipient_auth import RecipientAuthenticator
-
-PDF = "application/pdf"
 
 
 async def _pdf(render: Callable[..., bytes], document: Any, name: str) -> Response:
-    try:
-        content = await run_in_threadpool(render, document)
-    except FontError as error:
-        raise HTTPException(503, str(error)) from None
-    disposition = f'inline; filename="{name}.pdf"'
-    return Response(content, media_type=PDF, headers={"Content-Disposition": disposition})
+    return await pdf_response(render, document, name=name)
 
 
 def router(

@@ -354,7 +354,12 @@ def test_a_move_to_another_prefecture_leaves_the_national_node_with_the_removed_
         for v in held_by(country.national, code)
         if v.reason.value != "ex-officio-record"
     }
-    assert latest == {(CHIYODA, "removed", "move-out"), (KITA, "active", "move-in")}
+    # The 転入通知 completed Chiyoda's removal with the actual date and address (転出確定).
+    assert latest == {
+        (CHIYODA, "removed", "move-out"),
+        (CHIYODA, "removed", "move-out-confirmed"),
+        (KITA, "active", "move-in"),
+    }
     for check in country.national.consistency.run([CHIYODA, KITA]):
         assert check.consistent, check
         assert check.counts == {"national": 1, "prefecture": 1, "municipality": 1}

@@ -7,9 +7,11 @@ The tests share one country: each creates its own people and compares before and
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -398,3 +400,65 @@ def test_a_body_that_is_not_json_at_all_is_refused_as_the_body(chiyoda: Counter)
     assert response.headers["content-type"] == PROBLEM
     assert response.json()["field"] == "body"
     assert everything_written(chiyoda.node) == before
+
+
+def test_the_move_out_certificate_prints_as_a_pdf_with_the_items_the_new_counter_needs(
+    tsurumi: Counter, tmp_path: Path
+) -> None:
+    leaving = tsurumi.register_adult(
+        address=TSURUMI_ADDRESS, family_name="髙橋", given_name="𠮷男", family_name_kana="タカハシ"
+    )
+    certificate = tsurumi.post(
+        "/move-outs",
+        {
+            "resident_code": leaving["resident_code"],
+            "destination": CHIYODA_ADDRESS,
+            "planned_on": "2026-11-30",
+        },
+    ).json()["certificate"]
+
+    pdf = tsurumi.get(f"/move-out-certificates/{certificate['certificate_id']}")
+    missing = tsurumi.get("/move-out-certificates/NO-SUCH-CERTIFICATE")
+
+    assert pdf.status_code == 200
+    assert pdf.headers["content-type"] == "application/pdf"
+    (tmp_path / "certificate.pdf").write_bytes(pdf.content)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(tmp_path / "certificate.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    for item in ("転出証明書", "髙橋", "𠮷男", "タカハシ", CHIYODA_ADDRESS, "令和8年11月30日"):
+        assert item in text, item
+    assert leaving["resident_code"] in text
+    assert leaving["my_number"] in text
+    assert "横浜市鶴見区長" in text
+    assert missing.status_code == 404
+    assert missing.headers["content-type"] == PROBLEM
+
+
+def test_a_special_move_out_the_card_route_does_not_allow_is_a_problem_naming_the_field(
+    tsurumi: Counter,
+) -> None:
+    leaving = tsurumi.register_adult(address=TSURUMI_ADDRESS)
+
+    refused = tsurumi.post(
+        "/special-move-outs",
+        {
+            "resident_code": leaving["resident_code"],
+            "card_number": "202611230014",
+            "channel": "counter",
+            "planned_on": "2026-11-01",  # 22 days ago
+            "destination": CHIYODA_ADDRESS,
+            "destination_code": CHIYODA,
+        },
+    )
+
+    assert refused.status_code == 422
+    assert refused.headers["content-type"] == PROBLEM
+    assert "planned_on" in refused.text
+    assert "paper" in refused.text
+    assert tsurumi.get(f"/residents/{leaving['resident_code']}").json()["record"]["status"] == (
+        "active"
+    )

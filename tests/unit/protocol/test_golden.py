@@ -24,15 +24,30 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from jukinet.adapters.crypto.signers import NodeSigner
+from jukinet.domain.certificates import CertificateInfo, MoveOutCertificate
 from jukinet.domain.changes import ChangeReason
 from jukinet.domain.codes import MyNumber, ResidentCode
 from jukinet.domain.identity import IdentityInfo, RecordStatus, Sex
-from jukinet.domain.residents import Relationship
+from jukinet.domain.moves import MoveOutChannel
+from jukinet.domain.residents import RegisteredDomicile, Relationship
+from jukinet.protocol.bodies.immigration import (
+    ImmigrationNotice,
+    ImmigrationNoticeReceipt,
+    NoticeAnswer,
+    NoticeChanges,
+    NoticeKind,
+    NoticeOutcome,
+)
+from jukinet.protocol.bodies.moves import CertificateInfoNotice, MoveInNotice
 from jukinet.protocol.canonical import canonical_bytes, loads
 from jukinet.protocol.catalogue import (
     CATALOGUE,
     AgencyCodeAccepted,
     AgencyCodeRequest,
+    CardContinuedUse,
+    CardContinuedUseVerdict,
+    CardPinCheck,
+    CardPinVerdict,
     CodePoolGrant,
     CodePoolRequest,
     DeliveryReceipt,
@@ -48,7 +63,13 @@ from jukinet.protocol.catalogue import (
     MyNumberRequest,
     parse_body,
 )
-from jukinet.protocol.directory import LINKAGE_ID, NATIONAL_ID, municipality_node_id
+from jukinet.protocol.directory import (
+    CARD_ID,
+    IMMIGRATION_ID,
+    LINKAGE_ID,
+    NATIONAL_ID,
+    municipality_node_id,
+)
 from jukinet.protocol.envelope import Envelope, Message
 from jukinet.protocol.reception import seal
 
@@ -189,6 +210,113 @@ GOLDENS = [
     # 機関別符号: only the 住民票コード travels, never the 個人番号; the answer carries no code.
     Golden(NATIONAL_ID, LINKAGE_ID, AgencyCodeRequest("nenkin", "N-2026-000001", RESIDENT_CODE)),
     Golden(LINKAGE_ID, NATIONAL_ID, AgencyCodeAccepted(1), answering=True),
+    # 個人番号カード: the card's own number (not the 個人番号), its holder and the PIN typed in.
+    Golden(CHIYODA, CARD_ID, CardPinCheck("400123456784", RESIDENT_CODE, "4321")),
+    Golden(
+        CARD_ID,
+        CHIYODA,
+        CardPinVerdict("400123456784", "wrong-pin", 2, "2031-02-28"),
+        answering=True,
+    ),
+    Golden(
+        CHIYODA,
+        CARD_ID,
+        CardContinuedUse("400123456784", RESIDENT_CODE, "4321", "131016", "2026-11-20"),
+    ),
+    Golden(
+        CARD_ID,
+        CHIYODA,
+        CardContinuedUseVerdict("400123456784", "accepted", 3, "2031-02-28"),
+        answering=True,
+    ),
+    # 住基法30条の50: ISA names the person by the card they hold and repeats its own record of
+    # them; a status change comes with a new card. The receipt answers each notice.
+    Golden(
+        IMMIGRATION_ID,
+        CHIYODA,
+        ImmigrationNotice(
+            "ISA-2026-000001",
+            NoticeKind.STATUS_CHANGE,
+            "131016",
+            "AB12345678CD",
+            "NGUYEN",
+            "VAN AN",
+            date(1995, 3, 14),
+            date(2026, 11, 20),
+            NoticeChanges(
+                residence_status="技術・人文知識・国際業務",
+                period_of_stay="5年",
+                stay_expires_on=date(2031, 11, 20),
+                card_number="EF98765432GH",
+            ),
+        ),
+    ),
+    Golden(
+        CHIYODA,
+        IMMIGRATION_ID,
+        ImmigrationNoticeReceipt(
+            (
+                NoticeAnswer(MESSAGE_ID, "ISA-2026-000001", NoticeOutcome.APPLIED),
+                NoticeAnswer(
+                    "019ab2f4-2a00-7000-8000-00000000b003",
+                    "ISA-2026-000002",
+                    NoticeOutcome.NO_SUCH_RESIDENT,
+                    "no foreign resident registered here holds card GH24681357JK",
+                ),
+            )
+        ),
+        answering=True,
+    ),
+    # 転出証明書情報 of a card holder's move (old → new municipality), and the 転入通知 back.
+    Golden(
+        CHIYODA,
+        municipality_node_id("131041"),
+        CertificateInfoNotice(
+            CertificateInfo(
+                MoveOutCertificate(
+                    certificate_id="3F9A0C2E7B1D4A56",
+                    issuer="131016",
+                    resident_code=RESIDENT_CODE,
+                    my_number=MY_NUMBER,
+                    family_name="髙橋",
+                    given_name="葛" + IVS + "子",
+                    birth_date=date(1988, 2, 29),
+                    sex=Sex.FEMALE,
+                    address="東京都千代田区丸の内一丁目1番1号",
+                    destination="東京都新宿区西新宿二丁目8番1号",
+                    planned_on=date(2026, 11, 30),
+                    issued_on=date(2026, 11, 23),
+                    domicile=RegisteredDomicile("東京都千代田区千代田1番", "髙橋一郎"),
+                    family_name_kana="タカハシ",
+                    given_name_kana="カツコ",
+                    relationship=Relationship.WIFE,
+                    head_name="髙橋　一郎",
+                ),
+                holder=RESIDENT_CODE,
+                card_number="202611230014",
+                channel=MoveOutChannel.ONLINE,
+                destination_code="131041",
+                visit_planned_on=date(2026, 12, 1),
+            )
+        ),
+    ),
+    Golden(
+        municipality_node_id("131041"),
+        CHIYODA,
+        MoveInNotice(
+            certificate_id="3F9A0C2E7B1D4A56",
+            issuer="131016",
+            resident_code=RESIDENT_CODE,
+            family_name="髙橋",
+            given_name="葛" + IVS + "子",
+            birth_date=date(1988, 2, 29),
+            sex=Sex.FEMALE,
+            municipality_code="131041",
+            address="東京都新宿区西新宿二丁目8番1号",
+            moved_in_on=date(2026, 11, 30),
+            notified_on=date(2026, 12, 1),
+        ),
+    ),
 ]
 CASES = [pytest.param(golden, id=golden.type) for golden in GOLDENS]
 
@@ -239,7 +367,12 @@ def test_names_travel_as_written_with_their_variation_selectors() -> None:
 
 
 def test_every_message_type_in_the_catalogue_has_a_golden_envelope() -> None:
-    assert sorted(g.type for g in GOLDENS) == sorted(t for t, _ in CATALOGUE)
+    # The 広域交付 goldens live with their own tests, which import this module's fixed key and
+    # ids: imported here, not at the top, to keep the two modules from importing each other.
+    from tests.unit.protocol.test_wide_area_messages import GOLDENS as WIDE_AREA
+
+    everything = GOLDENS + WIDE_AREA
+    assert sorted(g.type for g in everything) == sorted(t for t, _ in CATALOGUE)
     assert sorted(p.name for p in GOLDEN.glob("*.json")) == sorted(
-        golden_file(g).name for g in GOLDENS
+        golden_file(g).name for g in everything
     )

@@ -15,14 +15,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Table
 
 from jukinet.adapters.clock import JST
 from jukinet.adapters.documents.fonts import japanese_font
-from jukinet.adapters.documents.tables import Columns, MergedTable, ruled
-from jukinet.adapters.documents.typesetting import HEADER_SHADE, TEXT_WIDTH, Typesetter
+from jukinet.adapters.documents.tables import Columns, MergedTable, facts_table, ruled
+from jukinet.adapters.documents.typesetting import TEXT_WIDTH, Typesetter
 from jukinet.domain.dates import japanese_date
 from jukinet.domain.identity import IdentityInfo, RecordStatus
 from jukinet.domain.provision import Channel
@@ -136,19 +135,7 @@ def _status(person: IdentityInfo) -> str:
 
 
 def _facts(rows: Sequence[tuple[str, str]], typesetter: Typesetter) -> Any:
-    """A two-column table of labels (shaded) and values."""
-    cells = [
-        [typesetter.paragraph(label, typesetter.cell), typesetter.paragraph(value, typesetter.cell)]
-        for label, value in rows
-    ]
-    style = ruled(
-        [
-            ("BACKGROUND", (0, 0), (-1, 0), colors.white),
-            ("BACKGROUND", (0, 0), (0, -1), HEADER_SHADE),
-            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ]
-    )
-    return Table(cells, colWidths=[_LABEL_WIDTH, TEXT_WIDTH - _LABEL_WIDTH], style=style)
+    return facts_table(rows, typesetter, _LABEL_WIDTH)
 
 
 def _history_table(history: Sequence[IdentityInfo], typesetter: Typesetter) -> Any:

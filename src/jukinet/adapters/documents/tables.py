@@ -13,9 +13,16 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from reportlab.lib import colors
 from reportlab.platypus import Flowable, Table, TableStyle
 
-from jukinet.adapters.documents.typesetting import CELL_PADDING, HEADER_SHADE, RULE, Typesetter
+from jukinet.adapters.documents.typesetting import (
+    CELL_PADDING,
+    HEADER_SHADE,
+    RULE,
+    TEXT_WIDTH,
+    Typesetter,
+)
 
 _FIRST_TRY = 64  # rows set at first when measuring a listing: more than a page holds
 
@@ -149,3 +156,19 @@ def _runs(keys: Sequence[Sequence[str]]) -> Iterator[tuple[int, int]]:
         if index == len(keys) or keys[index] != keys[start]:
             yield start, index - 1
             start = index
+
+
+def facts_table(rows: Sequence[tuple[str, str]], typesetter: Typesetter, label_width: float) -> Any:
+    """A two-column table of labels (shaded) and their values."""
+    cells = [
+        [typesetter.paragraph(label, typesetter.cell), typesetter.paragraph(value, typesetter.cell)]
+        for label, value in rows
+    ]
+    style = ruled(
+        [
+            ("BACKGROUND", (0, 0), (-1, 0), colors.white),
+            ("BACKGROUND", (0, 0), (0, -1), HEADER_SHADE),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ]
+    )
+    return Table(cells, colWidths=[label_width, TEXT_WIDTH - label_width], style=style)

@@ -13,13 +13,14 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 import structlog
 
 from jukinet.adapters.network.peer import SignedPeer
 from jukinet.adapters.storage.messaging import OutboxReader, PendingMessage
 from jukinet.nodes.ports import PeerRejected, PortError
-from jukinet.protocol.catalogue import DeliveryReceipt
+from jukinet.protocol.catalogue import RECEIPTS, DeliveryReceipt
 from jukinet.protocol.envelope import Envelope, utc_timestamp
 from jukinet.protocol.errors import MalformedEnvelope, ProtocolError
 from jukinet.protocol.ids import uuid7
@@ -56,6 +57,13 @@ class Backoff:
         self.not_before.pop(recipient, None)
 
 
+class ReceiptSink(Protocol):
+    """Keeps what a typed receipt (catalogue ``RECEIPTS``) says about the messages ``sent`` to
+    ``recipient``, and returns the ids of those it settles (they are then marked delivered)."""
+
+    def __call__(self, receipt: Any, recipient: str, sent: frozenset[str]) -> set[str]: ...
+
+
 @dataclass
 class Relay:
     outbox: OutboxReader
@@ -63,6 +71,8 @@ class Relay:
     batch: int = 1000
     backoff: Backoff = field(default_factory=Backoff)
     wake: threading.Event = field(default_factory=threading.Event)
+    # Message type → the sink of its typed receipt; other types are answered delivery.receipt.
+    receipts: dict[str, ReceiptSink] = field(default_factory=dict)
 
     def run_once(self, monotonic: float = 0.0) -> int:
         """Deliver everything pending to every reachable recipient; return how many went."""
@@ -123,13 +133,18 @@ class Relay:
                 uuid7(), peer.me, recipient, utc_timestamp(now), tuple(p.message for p in chunk)
             ),
         )
+        sink = self.receipts.get(chunk[0].message.type)
+        expected = DeliveryReceipt.TYPE if sink is None else RECEIPTS[chunk[0].message.type]
         try:
             raw = peer.poster.post(peer.directory.node(recipient), envelope.to_bytes())
-            receipt: DeliveryReceipt = peer.open_response(raw, recipient, DeliveryReceipt.TYPE)
+            receipt = peer.open_response(raw, recipient, expected)
         except (PortError, ProtocolError):
             self.outbox.note_attempt([p.row_id for p in chunk])
             raise
-        done = set(receipt.accepted) | set(receipt.duplicates)
+        if sink is None:
+            done = set(receipt.accepted) | set(receipt.duplicates)
+        else:
+            done = sink(receipt, recipient, frozenset(p.message.id for p in chunk))
         delivered = [p.row_id for p in chunk if p.message.id in done]
         if delivered:
             self.outbox.mark_delivered(delivered, now)

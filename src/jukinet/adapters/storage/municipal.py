@@ -312,6 +312,13 @@ class SqlCertificates:
             )
         )
 
+    def get(self, certificate_id: str) -> MoveOutCertificate | None:
+        t = self._issued
+        content = self._connection.execute(
+            select(t.c.content).where(t.c.certificate_id == certificate_id)
+        ).scalar()
+        return None if content is None else MoveOutCertificate.from_wire(json.loads(content))
+
     def consume(self, certificate_id: str, issuer: str, at: datetime) -> bool:
         statement = (
             insert_for(self._connection, self._consumed)

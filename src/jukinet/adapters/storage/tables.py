@@ -291,6 +291,86 @@ def _rights(metadata: MetaData) -> None:
     _operator_tokens(metadata)
 
 
+def _copies(metadata: MetaData) -> None:
+    """住民票の写し: the fee in force, copies issued here, wide-area requests answered here."""
+    Table(
+        "copy_fees",
+        metadata,
+        Column("id", SERIAL, primary_key=True, autoincrement=True),
+        Column("amount", Integer, nullable=False),
+        Column("set_at", DateTime(timezone=True), nullable=False),
+        Column("operator", String(64), nullable=False),
+    )
+    Table(
+        "copy_issuances",
+        metadata,
+        Column("issuance_id", ID, primary_key=True),
+        Column("at", DateTime(timezone=True), nullable=False),
+        Column("operator", String(64), nullable=False),
+        Column("requester_kind", String(20), nullable=False),
+        Column("requester_name", String(200), nullable=False),
+        Column("requester_code", CODE11),
+        Column("document", String(40)),
+        Column("purpose", Text, nullable=False),
+        Column("issuing_municipality", LG, nullable=False),
+        Column("home_municipality", LG, nullable=False),
+        Column("layout", String(20), nullable=False),
+        Column("items", String(200), nullable=False),
+        Column("sheets", Integer, nullable=False),
+        Column("fee", Integer, nullable=False),
+        Column("outcome", String(10), nullable=False),
+        Column("detail", Text, nullable=False),
+    )
+    Table(
+        "copy_issuance_people",
+        metadata,
+        Column("issuance_id", ID, primary_key=True),
+        Column("resident_code", CODE11, primary_key=True, index=True),
+    )
+    Table(
+        "wide_area_answers",
+        metadata,
+        Column("id", SERIAL, primary_key=True, autoincrement=True),
+        Column("at", DateTime(timezone=True), nullable=False),
+        Column("requester_node", NODE, nullable=False),
+        Column("issuing_municipality", LG, nullable=False),
+        Column("request_id", String(64), nullable=False),
+        Column("requester_code", CODE11, nullable=False),
+        Column("resident_code", CODE11, nullable=False, index=True),
+        Column("items", String(200), nullable=False),
+        Column("outcome", String(10), nullable=False),
+        Column("detail", Text, nullable=False),
+    )
+
+
+def _moves(metadata: MetaData) -> None:
+    """Moves between municipalities: 転出証明書情報 received for card holders moving here, and
+    every 転入通知 received, with what it did (``completed`` or ``unmatched``)."""
+    Table(
+        "arriving_certificates",
+        metadata,
+        Column("issuer", LG, primary_key=True),
+        Column("certificate_id", String(64), primary_key=True),
+        Column("holder", CODE11, nullable=False, index=True),
+        Column("resident_code", CODE11, nullable=False),
+        Column("planned_on", Date, nullable=False),
+        Column("content", Text, nullable=False),
+        Column("received_at", DateTime(timezone=True), nullable=False),
+        Column("used_at", DateTime(timezone=True)),
+    )
+    Table(
+        "move_in_notices",
+        metadata,
+        Column("message_id", ID, primary_key=True),
+        Column("received_at", DateTime(timezone=True), nullable=False),
+        Column("sender", LG, nullable=False),
+        Column("resident_code", CODE11, nullable=False, index=True),
+        Column("content", Text, nullable=False),
+        Column("outcome", String(16), nullable=False, index=True),
+        Column("detail", Text, nullable=False),
+    )
+
+
 def municipal_metadata() -> MetaData:
     metadata = MetaData()
     _messaging(metadata)
@@ -396,6 +476,9 @@ def municipal_metadata() -> MetaData:
         Column("affair_id", String(64), nullable=False),
         Column("resident_code", CODE11, nullable=False, index=True),
     )
+    _copies(metadata)
+    _moves(metadata)
+    _immigration_notices_received(metadata)
     return metadata
 
 
@@ -452,9 +535,97 @@ def linkage_metadata() -> MetaData:
     return metadata
 
 
+def card_metadata() -> MetaData:
+    """The card node: the cards, their PIN hashes (never a PIN), and the card event log."""
+    metadata = MetaData()
+    _messaging(metadata)
+    cards = Table(
+        "cards",
+        metadata,
+        Column("card_number", CODE12, primary_key=True),
+        Column("resident_code", CODE11, nullable=False),
+        Column("holder_name", String(200), nullable=False),
+        Column("birth_date", Date, nullable=False),
+        Column("municipality_code", LG, nullable=False),
+        Column("issued_on", Date, nullable=False),
+        Column("expires_on", Date, nullable=False),
+        Column("state", String(10), nullable=False),
+        Column("failed_attempts", Integer, nullable=False),
+        Column("pin_hash", String(200), nullable=False),
+    )
+    # A resident holds one card at a time: every card but a revoked one counts.
+    Index(
+        "ux_cards_one_per_resident",
+        cards.c.resident_code,
+        unique=True,
+        sqlite_where=cards.c.state != "revoked",
+        postgresql_where=cards.c.state != "revoked",
+    )
+    Index("ix_cards_resident_code", cards.c.resident_code)
+    Table(
+        "card_events",
+        metadata,
+        Column("id", SERIAL, primary_key=True, autoincrement=True),
+        Column("at", DateTime(timezone=True), nullable=False),
+        Column("card_number", CODE12, nullable=False, index=True),
+        Column("action", String(20), nullable=False),
+        Column("actor", NODE, nullable=False),
+        Column("outcome", String(20), nullable=False),
+        Column("detail", Text, nullable=False),
+    )
+    return metadata
+
+
+def _immigration_notices_received(metadata: MetaData) -> None:
+    """Notices of the immigration authority a municipality applied (so a repeat is a no-op),
+    and an index that finds the active foreign residents among all records."""
+    Table(
+        "immigration_notices",
+        metadata,
+        Column("notice_id", String(40), primary_key=True),
+        Column("message_id", ID, nullable=False),
+        Column("record_id", ID, nullable=False, index=True),
+        Column("kind", String(40), nullable=False),
+        Column("applied_at", DateTime(timezone=True), nullable=False),
+    )
+    residents = metadata.tables["residents"]
+    foreign_and_active = residents.c.foreign_block.is_not(None) & (residents.c.status == "active")
+    Index(
+        "ix_residents_foreign_active",
+        residents.c.record_id,
+        sqlite_where=foreign_and_active,
+        postgresql_where=foreign_and_active,
+    )
+
+
+def immigration_metadata() -> MetaData:
+    """The immigration authority's node (ISA): its messaging and the notices it sent, each
+    with the outcome the municipality answered."""
+    metadata = MetaData()
+    _messaging(metadata)
+    Table(
+        "sent_notices",
+        metadata,
+        Column("notice_id", String(40), primary_key=True),
+        Column("message_id", ID, nullable=False, unique=True),
+        Column("municipality_code", LG, nullable=False),
+        Column("kind", String(40), nullable=False),
+        Column("card_number", String(12)),
+        Column("body", Text, nullable=False),
+        Column("operator", String(64), nullable=False),
+        Column("queued_at", DateTime(timezone=True), nullable=False),
+        Column("outcome", String(20), index=True),
+        Column("detail", Text, nullable=False, server_default=""),
+        Column("answered_at", DateTime(timezone=True)),
+    )
+    return metadata
+
+
 METADATA = {
     "municipality": municipal_metadata(),
     "prefecture": prefecture_metadata(),
     "national": national_metadata(),
     "linkage": linkage_metadata(),
+    "immigration": immigration_metadata(),
+    "card": card_metadata(),
 }

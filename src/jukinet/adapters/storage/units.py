@@ -15,10 +15,18 @@ from sqlalchemy import MetaData
 from sqlalchemy.engine import Connection, Engine, Transaction
 
 from jukinet.adapters.storage.batches import SqlBatches
+from jukinet.adapters.storage.cards import SqlCardEvents, SqlCards
+from jukinet.adapters.storage.copies import SqlCopyRegister
 from jukinet.adapters.storage.household_inquiries import SqlHouseholdInquiries
 from jukinet.adapters.storage.identities import SqlIdentityHistory
+from jukinet.adapters.storage.immigration import (
+    SqlAppliedNotices,
+    SqlForeignResidents,
+    SqlSentNotices,
+)
 from jukinet.adapters.storage.linkage import SqlAgencyCodes
 from jukinet.adapters.storage.messaging import SqlInbox, SqlOutbox
+from jukinet.adapters.storage.moves import SqlArrivingCertificates, SqlMoveInNotices
 from jukinet.adapters.storage.municipal import (
     SqlCertificates,
     SqlChangeLog,
@@ -87,6 +95,11 @@ class SqlMunicipalUnitOfWork(SqlUnitOfWork):
         self.code_pool = SqlCodePool(connection, metadata, self._now())
         self.certificates = SqlCertificates(connection, metadata)
         self.household_inquiries = SqlHouseholdInquiries(connection, metadata)
+        self.applied_notices = SqlAppliedNotices(connection, metadata)
+        self.foreign_residents = SqlForeignResidents(connection, metadata)
+        self.arriving_certificates = SqlArrivingCertificates(connection, metadata)
+        self.move_in_notices = SqlMoveInNotices(connection, metadata)
+        self.copies = SqlCopyRegister(connection, metadata)
 
 
 class SqlIdentityStoreUnitOfWork(SqlUnitOfWork):
@@ -114,3 +127,22 @@ class SqlLinkageUnitOfWork(SqlUnitOfWork):
         self.outbox = SqlOutbox(connection, metadata)
         self.inbox = SqlInbox(connection, metadata)
         self.agency_codes = SqlAgencyCodes(connection, metadata)
+
+
+class SqlCardUnitOfWork(SqlUnitOfWork):
+    """The card node: cards and their event log."""
+
+    def _bind(self, connection: Connection, metadata: MetaData) -> None:
+        self.outbox = SqlOutbox(connection, metadata)
+        self.inbox = SqlInbox(connection, metadata)
+        self.cards = SqlCards(connection, metadata)
+        self.card_events = SqlCardEvents(connection, metadata)
+
+
+class SqlImmigrationUnitOfWork(SqlUnitOfWork):
+    """The immigration authority's node: the notices it sent and their outcomes."""
+
+    def _bind(self, connection: Connection, metadata: MetaData) -> None:
+        self.outbox = SqlOutbox(connection, metadata)
+        self.inbox = SqlInbox(connection, metadata)
+        self.sent_notices = SqlSentNotices(connection, metadata)

@@ -11,11 +11,11 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import date
 
-from jukinet.domain.certificates import MOVE_IN_DEADLINE_DAYS, MoveOutCertificate
+from jukinet.domain.certificates import MoveOutCertificate
 from jukinet.domain.changes import ChangeReason
 from jukinet.domain.errors import Conflict, InvalidValue, NotFound
 from jukinet.domain.identity import Sex
-from jukinet.domain.municipalities import municipality
+from jukinet.domain.moves import move_in_is_late
 from jukinet.domain.residents import (
     ForeignResidentBlock,
     Household,
@@ -25,6 +25,7 @@ from jukinet.domain.residents import (
 )
 from jukinet.nodes.municipal.codes import CodeSupply
 from jukinet.nodes.municipal.forms import Form, HouseholdChoice
+from jukinet.nodes.municipal.move_notices import send_move_in_notice
 from jukinet.nodes.municipal.notices import record_change
 from jukinet.nodes.ports import MunicipalUnitOfWork, PeerRejected
 
@@ -91,7 +92,7 @@ def _chosen_household(uow: MunicipalUnitOfWork, new: NewRecord) -> str | None:
     return household.household_id
 
 
-def _check_household(supply: CodeSupply, new: NewRecord) -> None:
+def check_household(supply: CodeSupply, new: NewRecord) -> None:
     """Refuse a wrong household before a code is drawn or a number generated for nobody."""
     with supply.unit_of_work() as uow:
         _chosen_household(uow, new)
@@ -107,7 +108,7 @@ def _place(uow: MunicipalUnitOfWork, municipality_code: str, new: NewRecord, rec
     return household.household_id
 
 
-def _create(
+def create_record(
     uow: MunicipalUnitOfWork,
     supply: CodeSupply,
     new: NewRecord,
@@ -157,10 +158,10 @@ def record_birth(data: object, operator: str, supply: CodeSupply) -> Resident:
     new = _read_new_record(form, "birth_date", operator)
     if new.household.household_id is None:
         raise InvalidValue("household.household_id", "a newborn joins a parent's household")
-    _check_household(supply, new)
+    check_household(supply, new)
     codes = supply.new_identity()
     with supply.unit_of_work() as uow:
-        resident = _create(uow, supply, new, codes, ChangeReason.BIRTH)
+        resident = create_record(uow, supply, new, codes, ChangeReason.BIRTH)
         uow.commit()
     return resident
 
@@ -182,13 +183,13 @@ def record_arrival(data: object, operator: str, supply: CodeSupply) -> Resident:
             "foreign", "give the foreign-resident items exactly for a foreign resident"
         )
     previous_code = form.optional_resident_code("previous_resident_code")
-    _check_household(supply, new)
+    check_household(supply, new)
     try:
         codes = supply.new_identity(previous_code)
     except PeerRejected as refusal:  # the national node does not know the code
         raise InvalidValue("previous_resident_code", refusal.detail) from None
     with supply.unit_of_work() as uow:
-        resident = _create(uow, supply, new, codes, reason)
+        resident = create_record(uow, supply, new, codes, reason)
         uow.commit()
     return resident
 
@@ -197,21 +198,28 @@ def record_arrival(data: object, operator: str, supply: CodeSupply) -> Resident:
 class MoveInResult:
     resident: Resident
     late: bool  # notified more than 14 days after moving in (住基法22条; a civil fine may follow)
+    # The 転入通知 went over the network; if not, the old municipality is outside it and the
+    # clerk sends the notice on paper (施行規則2条).
+    notice_sent: bool = True
 
 
 def record_move_in(data: object, operator: str, supply: CodeSupply) -> MoveInResult:
     """転入: a person arrives with a 転出証明書 from another municipality and keeps both codes."""
     form = Form(data, supply.clock.today())
     certificate = MoveOutCertificate.from_keyed(dict(form.sub("certificate").data))
-    here = supply.office.municipality_code
-    if certificate.issuer == here:
+    on_network = supply.office.reaches(certificate.issuer, "certificate.issuer")
+    stated = form.optional_resident_code("previous_resident_code")  # 転入前の住民票コード
+    if stated is not None and stated != certificate.resident_code:
         raise InvalidValue(
-            "certificate.issuer", "a move within the municipality is a 転居, not a 転入"
+            "previous_resident_code",
+            f"differs from the certificate's 住民票コード ({certificate.resident_code})",
         )
-    municipality(certificate.issuer, "certificate.issuer")
     new = _read_new_record(form, "moved_in_on", operator)
     if not new.previous_address:
         new = replace(new, previous_address=certificate.address)
+    if not (new.name.family_kana or new.name.given_kana):  # the furigana as certified
+        kana = (certificate.family_name_kana, certificate.given_name_kana)
+        new = replace(new, name=replace(new.name, family_kana=kana[0], given_kana=kana[1]))
     if (new.name.family, new.birth_date, new.sex) != (
         certificate.family_name,
         certificate.birth_date,
@@ -231,7 +239,8 @@ def record_move_in(data: object, operator: str, supply: CodeSupply) -> MoveInRes
                 f"certificate {certificate.certificate_id} of {certificate.issuer} "
                 "was already used",
             )
-        resident = _create(uow, supply, new, codes, ChangeReason.MOVE_IN)
+        resident = create_record(uow, supply, new, codes, ChangeReason.MOVE_IN)
+        if on_network:
+            send_move_in_notice(uow, supply.office, resident, certificate, supply.clock.now())
         uow.commit()
-    late = (new.notified_on - new.began_on).days > MOVE_IN_DEADLINE_DAYS
-    return MoveInResult(resident, late)
+    return MoveInResult(resident, move_in_is_late(new.began_on, new.notified_on), on_network)

@@ -10,6 +10,7 @@ from datetime import date
 from jukinet.domain.certificates import MoveOutCertificate
 from jukinet.domain.changes import ChangeReason
 from jukinet.domain.errors import InvalidValue
+from jukinet.domain.residents import Resident
 from jukinet.nodes.municipal.amendments import leave_household
 from jukinet.nodes.municipal.codes import CodeSupply
 from jukinet.nodes.municipal.forms import Form
@@ -58,6 +59,65 @@ def _remove(
     leave_household(uow, resident.household_id, resident, on)
 
 
+def certificate_for(
+    uow: MunicipalUnitOfWork,
+    resident: Resident,
+    *,
+    destination: str,
+    planned_on: date,
+    issued_on: date,
+) -> MoveOutCertificate:
+    """The 転出証明書 of ``resident`` (active), with the household items it certifies."""
+    household = uow.households.get(resident.household_id)
+    head = None
+    if household is not None and household.head_record_id is not None:
+        head = uow.residents.get(household.head_record_id)
+    return MoveOutCertificate(
+        certificate_id=uuid.uuid4().hex[:16].upper(),
+        issuer=resident.municipality_code,
+        resident_code=resident.resident_code,
+        my_number=resident.my_number,
+        family_name=resident.name.family,
+        given_name=resident.name.given,
+        birth_date=resident.birth_date,
+        sex=resident.sex,
+        address=resident.address,
+        destination=destination,
+        planned_on=planned_on,
+        issued_on=issued_on,
+        domicile=resident.domicile,
+        family_name_kana=resident.name.family_kana,
+        given_name_kana=resident.name.given_kana,
+        relationship=resident.relationship,
+        head_name="" if head is None else f"{head.name.family}　{head.name.given}".strip("　"),
+        foreign=resident.foreign,
+    )
+
+
+def remove_for_move_out(
+    uow: MunicipalUnitOfWork,
+    supply: CodeSupply,
+    resident_code: str,
+    *,
+    planned_on: date,
+    notified_on: date,
+    operator: str,
+    destination: str,
+) -> None:
+    """消除 for a move to another municipality, as of the planned date."""
+    _remove(
+        uow,
+        supply,
+        resident_code,
+        ChangeReason.MOVE_OUT,
+        planned_on,
+        notified_on,
+        operator,
+        date_field="planned_on",
+        destination=destination,
+    )
+
+
 def record_move_out(data: object, operator: str, supply: CodeSupply) -> MoveOutResult:
     """転出 (planned): remove the record as of the planned date and issue the 転出証明書."""
     today = supply.clock.today()
@@ -75,20 +135,8 @@ def record_move_out(data: object, operator: str, supply: CodeSupply) -> MoveOutR
         certificate = (
             None
             if abroad
-            else MoveOutCertificate(
-                certificate_id=uuid.uuid4().hex[:16].upper(),
-                issuer=supply.office.municipality_code,
-                resident_code=resident.resident_code,
-                my_number=resident.my_number,
-                family_name=resident.name.family,
-                given_name=resident.name.given,
-                birth_date=resident.birth_date,
-                sex=resident.sex,
-                address=resident.address,
-                destination=destination,
-                planned_on=planned_on,
-                issued_on=today,
-                domicile=resident.domicile,
+            else certificate_for(
+                uow, resident, destination=destination, planned_on=planned_on, issued_on=today
             )
         )
         _remove(
@@ -109,12 +157,36 @@ def record_move_out(data: object, operator: str, supply: CodeSupply) -> MoveOutR
 
 
 def record_death(data: object, operator: str, supply: CodeSupply) -> None:
-    """死亡: remove the record as of the date of death."""
+    """死亡: remove the record as of the date of death.
+
+    A person who died after moving out but before any move-in (no 転入通知 has come back) is
+    still this municipality's to record: the removal for 転出 becomes a removal for death, so
+    every tier learns of the death and the unused certificate leads nowhere.
+    """
     form = Form(data, supply.clock.today())
     resident_code = form.resident_code()
     died_on = form.past("died_on")
     notified_on = form.past_or("notified_on", supply.clock.today())
     with supply.unit_of_work() as uow:
+        removed = None
+        if uow.residents.active_by_code(resident_code) is None:
+            removed = uow.residents.any_by_code(resident_code)
+        if removed is not None:
+            before = snapshot(removed)
+            removed.die_after_move_out(died_on)
+            record_change(
+                uow,
+                supply.office,
+                supply.clock,
+                removed,
+                before=before,
+                reason=ChangeReason.DEATH,
+                occurred_on=died_on,
+                notified_on=notified_on,
+                operator=operator,
+            )
+            uow.commit()
+            return
         _remove(
             uow,
             supply,

@@ -12,7 +12,7 @@ from alembic.config import Config
 from sqlalchemy import Engine
 
 HERE = Path(__file__).parent
-ROLES = ("municipality", "prefecture", "national", "linkage")
+ROLES = ("municipality", "prefecture", "national", "linkage", "card", "immigration")
 
 
 def alembic_config(role: str, engine: Engine) -> Config:

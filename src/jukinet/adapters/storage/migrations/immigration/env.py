@@ -1,0 +1,3 @@
+from jukinet.adapters.storage.migrations.environment import run
+
+run()
