@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -70,11 +71,16 @@ def opened_country(
     clock: FixedClock,
     https: bool = False,
     first_port: int | None = None,
+    **overrides: Any,
 ) -> Iterator[Deployment]:
-    """An in-process country under ``home``, closed (and its schemas dropped) afterwards."""
+    """An in-process country under ``home``, closed (and its schemas dropped) afterwards;
+    ``overrides`` are further ``Settings`` (e.g. ``session_lifetime``)."""
     prefix = f"t{secrets.token_hex(4)}_"
     settings = Settings(
-        home=home, database_url=database_url() or f"sqlite:///{home / 'db'}", schema_prefix=prefix
+        home=home,
+        database_url=database_url() or f"sqlite:///{home / 'db'}",
+        schema_prefix=prefix,
+        **overrides,
     )
     create_deployment(settings, plan_country(codes, first_port))
     deployment = Deployment.open(settings, clock=clock, https=https)
@@ -132,3 +138,49 @@ def cli_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
         for name in names:
             drop_schema(engine, name)
         engine.dispose()
+
+
+# Operators (issue 5): a signed-in operator for tests that call staff endpoints.
+OPERATOR_PASSWORD = "correct horse battery staple"
+_SIGNED_IN: dict[tuple[int, str], str] = {}
+
+
+def operator_header(
+    node: Any,
+    roles: tuple[str, ...],
+    operator_id: str = "clerk-001",
+    terminal: str = "test-terminal",
+) -> dict[str, str]:
+    """Create ``operator_id`` on ``node`` with ``roles``, sign them in with the TOTP code of
+    the node's clock, and return the ``Authorization`` header of their session (the same
+    session when asked again for the same operator while it is still live)."""
+    import hashlib
+
+    import pyotp
+
+    from jukinet.domain.operators import NotSignedIn
+    from jukinet.nodes.operators import accounts, sessions
+
+    office = node.operators
+    assert office is not None, f"{node.entry.id} has no operators"
+    known = _SIGNED_IN.get((id(office), operator_id))
+    if known is not None:
+        try:
+            sessions.current_session(known, office)
+            return {"Authorization": f"Bearer {known}"}
+        except NotSignedIn:
+            pass
+    matching_id = hashlib.sha256(f"{node.entry.id}/{operator_id}".encode()).hexdigest()[:12]
+    made = accounts.create_account(
+        accounts.CreateAccount(
+            operator_id, matching_id.upper(), operator_id, roles, OPERATOR_PASSWORD
+        ),
+        "test-setup",
+        office,
+    )
+    code = pyotp.TOTP(made.code_secret).at(office.clock.now())
+    signed = sessions.sign_in(
+        sessions.SignIn(operator_id, OPERATOR_PASSWORD, code, terminal), office
+    )
+    _SIGNED_IN[(id(office), operator_id)] = signed.token
+    return {"Authorization": f"Bearer {signed.token}"}

@@ -24,6 +24,11 @@ from sqlalchemy import Engine, MetaData
 from jukinet.adapters.clock import SystemClock
 from jukinet.adapters.crypto.ca import DeploymentCA
 from jukinet.adapters.crypto.directory_files import load_signed_directory
+from jukinet.adapters.crypto.operator_credentials import (
+    Argon2PasswordHasher,
+    SecretBox,
+    TotpCodes,
+)
 from jukinet.adapters.crypto.packages import MediaKey
 from jukinet.adapters.crypto.request_signatures import (
     Credential,
@@ -37,11 +42,17 @@ from jukinet.adapters.network.relay import Relay
 from jukinet.adapters.network.tls import client_ssl_context
 from jukinet.adapters.network.transports import EnvelopePoster
 from jukinet.adapters.storage import migrations
+from jukinet.adapters.storage.access_log import (
+    AccessLogSeal,
+    CertificateCheckpointSignatures,
+    SqlAccessLogArchive,
+    head_file_for,
+)
 from jukinet.adapters.storage.cards import Argon2PinHasher, PinHashCost
 from jukinet.adapters.storage.credentials import SqlRecipientCredentials
 from jukinet.adapters.storage.engines import StoreLocation, make_engine
 from jukinet.adapters.storage.messaging import OutboxReader, RefusalLog
-from jukinet.adapters.storage.operators import SqlOperatorTokens
+from jukinet.adapters.storage.operators import operator_units
 from jukinet.adapters.storage.tables import METADATA
 from jukinet.adapters.storage.units import (
     SqlCardUnitOfWork,
@@ -54,6 +65,7 @@ from jukinet.adapters.storage.units import (
 )
 from jukinet.domain.agency_codes import AgencyCodeDeriver
 from jukinet.domain.legal import registry_in_force
+from jukinet.domain.operators import SignInPolicy
 from jukinet.domain.provision import check_id
 from jukinet.nodes.card.checks import CheckPin, ContinueUse
 from jukinet.nodes.card.counter import CardCounter
@@ -67,9 +79,11 @@ from jukinet.nodes.municipal.households import AnswerHouseholdQuery
 from jukinet.nodes.municipal.immigration import ApplyImmigrationNotices
 from jukinet.nodes.municipal.move_notices import CompleteMoveOuts, KeepCertificateInfo
 from jukinet.nodes.municipal.office import Office
+from jukinet.nodes.municipal.protection_notices import RecordRequestedMeasures
 from jukinet.nodes.national.consistency import ConsistencyCheck
 from jukinet.nodes.national.intake import GenerateMyNumber, GrantCodePool, StoreIdentityUpdates
 from jukinet.nodes.national.numbering import MyNumberDeriver
+from jukinet.nodes.operators.offices import OperatorOffice
 from jukinet.nodes.ports import Clock
 from jukinet.nodes.prefecture.forwarding import (
     ForwardIdentityUpdates,
@@ -89,6 +103,7 @@ from jukinet.protocol.catalogue import (
     HouseholdQuery,
     IdentityUpdate,
     ImmigrationNotice,
+    MeasureNotice,
     MoveInNotice,
     MyNumberRequest,
     Role,
@@ -131,7 +146,7 @@ class Node:
     outbox: OutboxReader
     refusals: RefusalLog
     supply: CodeSupply | None = None
-    tokens: SqlOperatorTokens | None = None
+    operators: OperatorOffice | None = None  # staff accounts and sessions
     consistency: ConsistencyCheck | None = None
     provider: Provider | None = None
     credentials: SqlRecipientCredentials | None = None
@@ -139,6 +154,9 @@ class Node:
     batch_wake: threading.Event = field(default_factory=threading.Event)
     settings: Settings | None = None
     signer: NodeSigner | None = None
+    access_seal: AccessLogSeal | None = None  # signs the access log's checkpoints
+    access_log: SqlAccessLogArchive | None = None  # the log read back: verify, search
+    checkpoint_signatures: CertificateCheckpointSignatures | None = None
     rights: RightsOffice | None = None
     cards: CardCounter | None = None  # the card node's counter work
     _app: Any = None
@@ -146,7 +164,11 @@ class Node:
     def unit_of_work(self) -> Any:
         """A new unit of work on this node's store (its type depends on the node's role)."""
         return UNITS[self.entry.role](
-            self.engine, self.metadata, self.clock.now, self.relay.wake.set
+            self.engine,
+            self.metadata,
+            self.clock.now,
+            self.relay.wake.set,
+            access_seal=self.access_seal,
         )
 
     def serve_background_work(self, stop: threading.Event) -> list[threading.Thread]:
@@ -202,6 +224,7 @@ def _handlers(
             HouseholdQuery.TYPE: AnswerHouseholdQuery(office, clock),
             ImmigrationNotice.TYPE: ApplyImmigrationNotices(office, clock),
             WideAreaCopyRequest.TYPE: AnswerWideAreaCopyRequest(office, clock),
+            MeasureNotice.TYPE: RecordRequestedMeasures(office, clock),
         }
     if entry.role is Role.PREFECTURE:
         pref = PrefectureOffice(entry.id, frozenset(entry.prefectures), NATIONAL_ID)
@@ -292,7 +315,10 @@ def build_node(
     outbox = OutboxReader(engine, metadata)
     refusals = RefusalLog(engine, metadata)
     relay = Relay(outbox, peer)
-    units = partial(UNITS[entry.role], engine, metadata, clock.now, relay.wake.set)
+    seal = access_log_seal(entry, signer, settings)
+    units = partial(
+        UNITS[entry.role], engine, metadata, clock.now, relay.wake.set, access_seal=seal
+    )
     receiver = Receiver(
         me=entry.id,
         directory=directory,
@@ -319,10 +345,14 @@ def build_node(
     if entry.role is Role.MUNICIPALITY:
         office = municipal_office(entry, directory)
         node.supply = CodeSupply(office, peer, clock, node.unit_of_work)
-        node.tokens = SqlOperatorTokens(engine, metadata)
+        node.operators = operator_office(node, settings)
     if entry.role is Role.NATIONAL:
         node.consistency = ConsistencyCheck(directory, peer, node.unit_of_work)
     node.settings, node.signer = settings, signer
+    if seal is not None:
+        node.access_seal = seal
+        node.access_log = SqlAccessLogArchive(engine, metadata, seal)
+        node.checkpoint_signatures = CertificateCheckpointSignatures(verifier, entry)
     if entry.role in PROVIDER_NAMES:
         _add_provision(node, settings)
     if entry.role is Role.LINKAGE:
@@ -332,6 +362,21 @@ def build_node(
     if entry.role is Role.CARD:
         node.cards = CardCounter(node.unit_of_work, card_pin_hasher(settings.secrets_dir), clock)
     return node
+
+
+AUDITED_ROLES = (Role.MUNICIPALITY, Role.PREFECTURE, Role.NATIONAL)
+AUDIT_CHECKPOINT_EVERY = 1000  # entries between two automatic signed checkpoints
+
+
+def access_log_seal(
+    entry: NodeEntry, signer: NodeSigner, settings: Settings
+) -> AccessLogSeal | None:
+    """How a node with an access log signs its checkpoints; the newest is also kept in
+    ``<home>/audit/<node>.head``, outside the database (docs/audit.md)."""
+    if entry.role not in AUDITED_ROLES:
+        return None
+    head_file = head_file_for(settings.home, entry.id)
+    return AccessLogSeal(entry.id, signer.sign, head_file, AUDIT_CHECKPOINT_EVERY)
 
 
 PROVIDER_NAMES = {
@@ -355,9 +400,30 @@ def _add_provision(node: Node, settings: Settings) -> None:
 
 
 def _add_rights(node: Node, provider: Provider, settings: Settings) -> None:
-    """Residents' rights at a providing node, and bearer tokens for the staff who record them."""
+    """Residents' rights at a providing node, and the accounts of the staff who record them."""
     node.rights = RightsOffice(provider, node.unit_of_work, settings.disclosure_days)
-    node.tokens = SqlOperatorTokens(node.engine, node.metadata)
+    node.operators = operator_office(node, settings)
+
+
+OPERATORS_KEY = "operators.key"
+
+
+def operator_office(node: Node, settings: Settings) -> OperatorOffice:
+    """Operator accounts and sessions of a node with staff; TOTP secrets are encrypted with
+    the node's ``operators.key`` (created on first use, kept in the secrets folder)."""
+    box = SecretBox(_secret(settings.secrets_dir, OPERATORS_KEY))
+    policy = SignInPolicy(
+        settings.operator_max_failures, settings.session_idle, settings.session_lifetime
+    )
+    return OperatorOffice(
+        node.entry.role.value,
+        f"jukinet {node.entry.id}",
+        operator_units(node.engine, node.metadata, box),
+        node.clock,
+        Argon2PasswordHasher(),
+        TotpCodes(),
+        policy,
+    )
 
 
 def _add_credentials(node: Node, settings: Settings) -> None:

@@ -9,6 +9,9 @@
 | ``JUKINET_PROVISION_MAX_CANDIDATES`` | how many people one provision answer may name before "narrow your search" | ``10`` |
 | ``JUKINET_SQLITE_SYNCHRONOUS`` | SQLite durability: ``FULL`` survives power loss, ``NORMAL`` only a crash of the process | ``FULL`` |
 | ``JUKINET_DISCLOSURE_DAYS`` | days a disclosure decision may take, counted from the day after receipt | ``14`` |
+| ``JUKINET_OPERATOR_MAX_FAILURES`` | failed sign-ins in a row that lock an operator's account | ``5`` |
+| ``JUKINET_SESSION_IDLE_MINUTES`` | idle minutes after which an operator's session is locked (screen lock) | ``10`` |
+| ``JUKINET_SESSION_HOURS`` | hours after which an operator's session is over | ``8`` |
 """
 
 from __future__ import annotations
@@ -35,6 +38,9 @@ class Settings:
     sqlite_synchronous: str = "FULL"
     max_candidates: int = 10
     disclosure_days: int = 14
+    operator_max_failures: int = 5
+    session_idle: timedelta = timedelta(minutes=10)
+    session_lifetime: timedelta = timedelta(hours=8)
 
     @property
     def pki_dir(self) -> Path:
@@ -64,6 +70,11 @@ class Settings:
             max_skew=timedelta(seconds=skew),
             max_candidates=candidates,
             disclosure_days=_disclosure_days(environ),
+            operator_max_failures=_at_least_one(environ, "JUKINET_OPERATOR_MAX_FAILURES", "5"),
+            session_idle=timedelta(
+                minutes=_at_least_one(environ, "JUKINET_SESSION_IDLE_MINUTES", "10")
+            ),
+            session_lifetime=timedelta(hours=_at_least_one(environ, "JUKINET_SESSION_HOURS", "8")),
             sqlite_synchronous=environ.get("JUKINET_SQLITE_SYNCHRONOUS", "FULL").upper(),
         )
 
@@ -77,6 +88,13 @@ def _whole_number(environ: Mapping[str, str], name: str, default: str) -> int:
     if not value.isdigit():
         raise SettingsError(f"{name} must be a whole number, got {value!r}")
     return int(value)
+
+
+def _at_least_one(environ: Mapping[str, str], name: str, default: str) -> int:
+    value = _whole_number(environ, name, default)
+    if value < 1:
+        raise SettingsError(f"{name} must be at least 1")
+    return value
 
 
 def _disclosure_days(environ: Mapping[str, str]) -> int:

@@ -2,7 +2,7 @@
 
 ``jukinet deploy init`` creates the CA, certificates and signed directory; each node runs as
 ``jukinet serve …`` in its own process; a window terminal (with its own certificate from the
-deployment CA and a clerk token) records changes; ``jukinet verify`` checks every tier.
+deployment CA and a signed-in clerk: password and TOTP code) records changes; ``jukinet verify`` checks every tier.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import pyotp
 import pytest
 from sqlalchemy import create_engine
 from tests.conftest import database_url, on_postgresql
@@ -95,6 +96,32 @@ def _client(home: Path, name: str) -> httpx.Client:
     return httpx.Client(verify=context, timeout=30)
 
 
+def _clerk_session(
+    env: dict[str, str], terminal: httpx.Client, base: str, code: str, operator_id: str
+) -> str:
+    """Make a window clerk with ``jukinet operator add``, sign them in, return the token."""
+    password = Path(env["JUKINET_HOME"]) / f"{operator_id}.password"
+    password.write_text("a long enough passphrase\n", encoding="utf-8")
+    made = _run(
+        env, "operator", "add", operator_id, "--code", code, "--role", "window-clerk",
+        "--matching-id", f"M{code}{operator_id[-3:]}", "--name", "窓口 太郎",
+        "--password-file", str(password),
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    secret = made.stdout.split("secret=")[1].split("&")[0]
+    signed = terminal.post(
+        f"{base}/auth/v1/sessions",
+        json={
+            "operator_id": operator_id,
+            "password": "a long enough passphrase",
+            "code": pyotp.TOTP(secret).now(),
+            "terminal": "window-1",
+        },
+    )
+    assert signed.status_code == 201, signed.text
+    return str(signed.json()["token"])
+
+
 def _wait_for(client: httpx.Client, url: str) -> None:
     deadline = time.monotonic() + 60
     while True:
@@ -114,13 +141,11 @@ def test_separate_processes_over_mutual_tls_carry_a_move_between_prefectures(
     home, env, first_port = network
     chiyoda = f"https://127.0.0.1:{first_port + 2}"
     osaka = f"https://127.0.0.1:{first_port + 3}"
-    token_out = _run(env, "operator", "token", "--code", CHIYODA, "clerk-001")
-    token_in = _run(env, "operator", "token", "--code", OSAKA_KITA, "clerk-101")
-    assert token_out.returncode == 0, token_out.stderr
-    assert token_in.returncode == 0, token_in.stderr
     terminal = _client(home, "terminal-window-1")
     for port in range(first_port, first_port + 4):
         _wait_for(terminal, f"https://127.0.0.1:{port}/health")
+    token_out = _clerk_session(env, terminal, chiyoda, CHIYODA, "clerk-001")
+    token_in = _clerk_session(env, terminal, osaka, OSAKA_KITA, "clerk-101")
 
     def post(base: str, token: str, path: str, form: dict[str, object]) -> dict[str, object]:
         response = terminal.post(
@@ -131,7 +156,7 @@ def test_separate_processes_over_mutual_tls_carry_a_move_between_prefectures(
 
     recorded = post(
         chiyoda,
-        token_out.stdout,
+        token_out,
         "arrivals",
         {
             "reason": "ex-officio-record",
@@ -147,7 +172,7 @@ def test_separate_processes_over_mutual_tls_carry_a_move_between_prefectures(
     )
     moved_out = post(
         chiyoda,
-        token_out.stdout,
+        token_out,
         "move-outs",
         {
             "resident_code": recorded["resident_code"],
@@ -160,7 +185,7 @@ def test_separate_processes_over_mutual_tls_carry_a_move_between_prefectures(
     assert isinstance(certificate, dict)
     moved_in = post(
         osaka,
-        token_in.stdout,
+        token_in,
         "move-ins",
         {
             "certificate": certificate,

@@ -13,7 +13,12 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from tests.conftest import OSAKA_KITA, TEST_MOMENT, TOKYO_CHIYODA, DeploymentFactory
+from tests.conftest import (
+    OSAKA_KITA,
+    TOKYO_CHIYODA,
+    DeploymentFactory,
+    operator_header,
+)
 
 from jukinet.bootstrap import Node
 from jukinet.deployments import Deployment
@@ -65,9 +70,7 @@ def family(country: Deployment) -> tuple[Resident, Resident]:
 
 
 def clerk(node: Node) -> TestClient:
-    assert node.tokens is not None
-    token = node.tokens.issue(CLERK, TEST_MOMENT)
-    return TestClient(node.app, headers={"Authorization": f"Bearer {token}"})
+    return TestClient(node.app, headers=operator_header(node, ("window-clerk",), CLERK))
 
 
 def ask(node: Node, person: Resident, **items: Any) -> Any:

@@ -8,7 +8,19 @@ from __future__ import annotations
 
 import typer
 
-from jukinet.cli import agency, cards, codes, demo, immigration, media, nodes, pki, reports
+from jukinet.cli import (
+    agency,
+    audit,
+    cards,
+    codes,
+    demo,
+    immigration,
+    media,
+    nodes,
+    operators,
+    pki,
+    reports,
+)
 from jukinet.domain.errors import DomainError
 from jukinet.nodes.ports import PortError
 
@@ -24,7 +36,9 @@ app.add_typer(pki.app, name="pki", help="The deployment CA and node certificates
 app.command("demo")(demo.run)
 app.add_typer(nodes.deploy, name="deploy", help="Create a deployment: PKI, directory, stores.")
 app.command("serve")(nodes.serve)
-app.add_typer(nodes.operator, name="operator", help="Operator API tokens: clerks and node staff.")
+app.add_typer(
+    operators.app, name="operator", help="Operator accounts: second factor, roles, lock-outs."
+)
 app.command("verify")(nodes.verify)
 app.add_typer(
     agency.app, name="agency", help="Recipients of identity information: credentials, queries."
@@ -34,6 +48,9 @@ app.add_typer(cards.app, name="card", help="The card node's counter: 個人番�
 app.add_typer(media.app, name="batch", help="J-LIS operators: batch requests brought on media.")
 app.add_typer(
     immigration.app, name="immigration", help="ISA operators: notices about foreign residents."
+)
+app.add_typer(
+    audit.app, name="audit", help="The access log: verify its chain, search it, anomalies."
 )
 
 

@@ -1,4 +1,5 @@
-"""Running a deployment: create it, serve one node per process, issue clerk tokens, verify."""
+"""Running a deployment: create it, serve one node per process, verify (operator accounts:
+``cli/operators.py``)."""
 
 from __future__ import annotations
 
@@ -28,7 +29,6 @@ from jukinet.settings import Settings
 console = Console()
 errors = Console(stderr=True)
 deploy = typer.Typer(no_args_is_help=True)
-operator = typer.Typer(no_args_is_help=True)
 
 HomeOption = Annotated[Path | None, typer.Option("--home", help="deployment folder (JUKINET_HOME)")]
 
@@ -117,56 +117,6 @@ def serve(
         node.batch_wake.set()
         for worker in workers:
             worker.join(timeout=5)
-
-
-CodeOption = Annotated[str | None, typer.Option("--code", help="the municipality's code")]
-StaffNodeOption = Annotated[
-    str | None,
-    typer.Option("--node", help="national or prefecture, for their staff (instead of --code)"),
-]
-
-
-def _staff_node(code: str | None, node: str | None) -> str:
-    """The node whose operators get tokens: a municipality, or a providing node's staff."""
-    if (code is None) == (node is None):
-        raise fail("give either --code (a municipality) or --node (national or prefecture)", 2)
-    if node is not None and node not in ("national", "prefecture"):
-        raise fail(f"--node must be national or prefecture, got {node!r}", 2)
-    return node or municipality_node_id(code or "")
-
-
-@operator.command("token")
-def operator_token(
-    operator_id: Annotated[str, typer.Argument(help="the operator's id, e.g. clerk-001")],
-    code: CodeOption = None,
-    node_name: StaffNodeOption = None,
-    home: HomeOption = None,
-) -> None:
-    """Issue an operator API token (printed once; only its hash is stored)."""
-    settings = _settings(home)
-    node = open_node(_staff_node(code, node_name), settings)
-    assert node.tokens is not None
-    try:
-        token = node.tokens.issue(operator_id, node.clock.now())
-    except ValueError as error:
-        raise fail(str(error)) from None
-    console.print(token, highlight=False)
-
-
-@operator.command("revoke")
-def operator_revoke(
-    operator_id: Annotated[str, typer.Argument(help="the operator whose tokens end now")],
-    code: CodeOption = None,
-    node_name: StaffNodeOption = None,
-    home: HomeOption = None,
-) -> None:
-    """Revoke every token of an operator (their requests are refused from now on)."""
-    node = open_node(_staff_node(code, node_name), _settings(home))
-    assert node.tokens is not None
-    revoked = node.tokens.revoke(operator_id, node.clock.now())
-    if not revoked:
-        raise fail(f"{operator_id} has no active token at {code or node_name}")
-    console.print(f"revoked {revoked} token(s) of {operator_id}")
 
 
 def print_checks(checks: list[MunicipalityCheck]) -> bool:

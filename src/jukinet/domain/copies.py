@@ -14,14 +14,16 @@ asked for (``OptionalItem``), and ``shown_items`` is the one function that decid
   child allowance: no copy prints them) or the 14号 items (旧氏; 通称 stays with the name);
 * removed people (除票) of the household: only when asked, and never by wide-area.
 
-Everything else is refused with ``InvalidValue`` naming the field. DV 支援措置 are not decided
-here yet: ``compose_copy`` marks the one place that will consult them.
+Everything else is refused with ``InvalidValue`` naming the field. For a person under a DV
+支援措置, ``compose_copy`` prints every address as 記載省略 unless a protected person asks; the
+suppressions that refuse a copy outright are checked by the use case (``nodes/municipal/
+copies.py``), which can read them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
@@ -36,6 +38,7 @@ from jukinet.domain.residents import (
     Relationship,
     Resident,
 )
+from jukinet.domain.suppressions import OMITTED, address_shown_to
 from jukinet.domain.text import clean_text
 
 DEFAULT_FEE = 300  # yen per copy; each municipality sets its own by ordinance
@@ -281,8 +284,13 @@ def compose_copy(
     shown: ShownItems,
     layout: Layout,
     records: HouseholdRecords,
+    protected: frozenset[str] = frozenset(),
 ) -> ResidentCopy:
     """Decide whose records the copy holds and what of each it shows.
+
+    ``protected`` holds the 住民票コード covered by a 支援措置: when the copy holds one of them
+    and the requester is not one of them, every address on it reads 記載省略. Whether the copy
+    may be issued at all (抑止) is decided by the caller, which knows the suppressions.
 
     Raises ``NotFound`` when the subject is not a current member of ``records``, and
     ``InvalidValue`` when a chosen member is not in the household or a resident requester is
@@ -290,10 +298,10 @@ def compose_copy(
     """
     chosen = _chosen(selection, records)
     _check_requester(requester, chosen, records)
-    # 支援措置 (DV suppression, a later issue): this is where the decision will consult the
-    # suppressions recorded for each chosen person and refuse or hold the copy before any
-    # item is chosen. Nothing is suppressed yet; no suppression is pretended.
     people = _in_register_order([*chosen, *(records.removed if shown.removed else ())])
+    omit = any(p.resident_code in protected for p in people) and not address_shown_to(
+        requester.resident_code, protected
+    )
     head = next((r for r in records.current if r.relationship is Relationship.HEAD), None)
     show_head = OptionalItem.HOUSEHOLD_HEAD in shown
     return ResidentCopy(
@@ -301,9 +309,9 @@ def compose_copy(
         requester_kind=requester.kind,
         layout=layout,
         shown=shown,
-        address=records.household.address,
+        address=OMITTED if omit else records.household.address,
         head_name=_name(head) if show_head and head is not None else None,
-        records=tuple(_copied(person, shown) for person in people),
+        records=tuple(_omitted(_copied(person, shown), omit) for person in people),
         resident_codes=tuple(person.resident_code for person in people),
     )
 
@@ -351,6 +359,10 @@ def _in_register_order(people: Iterable[Resident]) -> list[Resident]:
 
 def _name(resident: Resident) -> str:
     return f"{resident.name.family}\u3000{resident.name.given}".strip()
+
+
+def _omitted(record: CopiedRecord, omit: bool) -> CopiedRecord:
+    return replace(record, address=OMITTED) if omit else record
 
 
 def _copied(resident: Resident, shown: ShownItems) -> CopiedRecord:

@@ -9,18 +9,20 @@ Errors of the ports tree:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
 
+from jukinet.domain.access_log import AccessEntry, AccessQuery, Checkpoint, StoredEntry
 from jukinet.domain.certificates import CertificateInfo, MoveOutCertificate
 from jukinet.domain.copies import HouseholdRecords, ResidentCopy
 from jukinet.domain.identity import IdentityInfo
 from jukinet.domain.residents import Household, Resident
 from jukinet.domain.rights import Complaint, CorrectionRequest, DisclosureRequest
 from jukinet.domain.searches import SearchKey
+from jukinet.domain.suppressions import SupportMeasure, Suppression
 from jukinet.protocol.catalogue import DigestEntry, MoveInNotice
 from jukinet.protocol.envelope import Message
 
@@ -348,9 +350,96 @@ class CopyRegister(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class FeedEvent:
+    """One change of suppression state for other systems (CS, コンビニ交付, 宛名 …): ``set`` or
+    ``released``; a temporary release is never one of them."""
+
+    position: int
+    at: datetime
+    event: str
+    suppression: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class InspectionRecord:
+    """One inspection list (閲覧) produced: for whom, why, of which area, how many listed."""
+
+    inspection_id: str
+    at: datetime
+    operator: str
+    requester: str
+    purpose_kind: str
+    purpose: str
+    area: str
+    listed: int
+    left_out: int
+
+
+class ProtectionRegister(Protocol):
+    """Suppressions and support measures, with the outbound feed of suppression changes."""
+
+    def add_suppression(self, suppression: Suppression) -> None: ...
+
+    def update_suppression(self, suppression: Suppression) -> None: ...
+
+    def suppression(self, suppression_id: str) -> Suppression | None: ...
+
+    def unreleased_for(self, resident_code: str, household_id: str | None) -> list[Suppression]:
+        """Suppressions not released of the person and of their household."""
+        ...
+
+    def unreleased(self) -> list[Suppression]: ...
+
+    def of_measure(self, measure_id: str) -> list[Suppression]: ...
+
+    def add_measure(self, measure: SupportMeasure) -> None: ...
+
+    def update_measure(self, measure: SupportMeasure) -> None: ...
+
+    def measure(self, measure_id: str) -> SupportMeasure | None: ...
+
+    def measures_covering(self, resident_code: str) -> list[SupportMeasure]:
+        """Every measure naming the person, as applicant or co-resident, oldest first."""
+        ...
+
+    def open_measures(self) -> list[SupportMeasure]: ...
+
+    def requested(self, requested_by: str, remote_measure_id: str) -> SupportMeasure | None: ...
+
+    def recode_person(self, old: str, new: str) -> None:
+        """The person's 住民票コード changed: their suppressions and measures follow."""
+        ...
+
+    def protected_among(self, resident_codes: Sequence[str]) -> set[str]:
+        """Those of the codes covered by an open measure."""
+        ...
+
+    def append_feed(self, at: datetime, event: str, suppression: Suppression) -> None: ...
+
+    def feed(self, after: int, limit: int) -> list[FeedEvent]: ...
+
+    def record_inspection(self, record: InspectionRecord) -> None: ...
+
+
+class ResidentLookup(Protocol):
+    """Exact-key look-ups of this register's records, and the area list of 閲覧."""
+
+    def find(self, key: SearchKey, limit: int) -> list[Resident]:
+        """Records (current and removed) matching the key exactly, after folding."""
+        ...
+
+    def living_under(self, address_prefix: str, limit: int) -> list[Resident]:
+        """Current records whose address begins with the prefix, in address order."""
+        ...
+
+
 class MunicipalUnitOfWork(UnitOfWork, Protocol):
     @property
     def residents(self) -> Residents: ...
+
+    @property
+    def access_log(self) -> AccessLog: ...
 
     @property
     def households(self) -> Households: ...
@@ -379,12 +468,21 @@ class MunicipalUnitOfWork(UnitOfWork, Protocol):
     @property
     def copies(self) -> CopyRegister: ...
 
+    @property
+    def protection(self) -> ProtectionRegister: ...
+
+    @property
+    def lookups(self) -> ResidentLookup: ...
+
 
 class IdentityStoreUnitOfWork(UnitOfWork, Protocol):
     """The prefecture and national nodes: a store of identity information with its history."""
 
     @property
     def identities(self) -> IdentityHistory: ...
+
+    @property
+    def access_log(self) -> AccessLog: ...
 
 
 class IssuedCodes(Protocol):
@@ -751,3 +849,42 @@ class MunicipalImmigrationUnitOfWork(MunicipalUnitOfWork, Protocol):
 
     @property
     def foreign_residents(self) -> ForeignResidents: ...
+
+
+class AccessLog(Protocol):
+    """The node's hash-chained access log (domain/access_log.py), bound to a unit of work:
+    entries are chained and stored in the caller's transaction, so an action and its log
+    lines commit together or not at all. Appends queue behind one another: two transactions
+    never fork the chain."""
+
+    def append(self, entries: Sequence[AccessEntry]) -> None: ...
+
+
+class AccessLogArchive(Protocol):
+    """Reading the access log back, for verification and investigators."""
+
+    def stored(self) -> Generator[StoredEntry, None, None]:
+        """Every entry in sequence order, streamed (a log of millions fits in no list)."""
+        ...
+
+    def checkpoints(self) -> list[Checkpoint]:
+        """The signed checkpoints in the database, oldest first."""
+        ...
+
+    def newest_kept_apart(self) -> Checkpoint | None:
+        """The newest checkpoint as kept outside the database (None if there is none)."""
+        ...
+
+    def search(self, query: AccessQuery) -> list[StoredEntry]:
+        """Entries matching ``query``, newest first, at most ``query.limit``."""
+        ...
+
+    def between(self, start: datetime, end: datetime) -> Iterator[StoredEntry]:
+        """Entries with ``start <= at < end`` in sequence order, streamed."""
+        ...
+
+
+class CheckpointSignatures(Protocol):
+    """Whether a checkpoint was signed with this node's key (its CA-issued certificate)."""
+
+    def valid(self, checkpoint: Checkpoint) -> bool: ...

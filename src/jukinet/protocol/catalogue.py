@@ -19,6 +19,7 @@ of it is applied. Golden JSON for each type lives in ``tests/golden/``.
 | ``card.pin-check`` / ``card.pin-verdict`` | municipality ⇄ card | 特例転入: is this the holder's usable card, and its PIN? |
 | ``card.continued-use`` / ``card.continued-use-verdict`` | municipality ⇄ card | 継続利用: the card registered by the municipality moved to |
 | ``wide-area.copy-request`` / ``wide-area.copy-answer`` | municipality ⇄ municipality | 広域交付: the permitted items of a 住民票の写し |
+| ``protection.measure-notice`` | municipality → municipality | 支援措置 for a related municipality (前住所地, 本籍地) to decide on |
 | ``immigration.notice`` / ``immigration.notice-receipt`` | immigration → municipality | 住基法30条の50: ISA's changes to a foreign resident; one outcome per notice |
 | ``delivery.receipt`` | any receiver → sender | which messages were applied, which were duplicates |
 """
@@ -49,6 +50,7 @@ from jukinet.protocol.bodies.households import HouseholdAnswer, HouseholdMember,
 from jukinet.protocol.bodies.identity import DeliveryReceipt, IdentityUpdate
 from jukinet.protocol.bodies.immigration import ImmigrationNotice, ImmigrationNoticeReceipt
 from jukinet.protocol.bodies.moves import CertificateInfoNotice, MoveInNotice
+from jukinet.protocol.bodies.protection import MeasureNotice
 from jukinet.protocol.errors import UnknownMessageType
 
 __all__ = [
@@ -76,6 +78,7 @@ __all__ = [
     "IdentityUpdate",
     "ImmigrationNotice",
     "ImmigrationNoticeReceipt",
+    "MeasureNotice",
     "MoveInNotice",
     "MyNumberIssued",
     "MyNumberReason",
@@ -129,6 +132,7 @@ CATALOGUE: dict[tuple[str, int], Any] = {
         CardContinuedUseVerdict,
         CertificateInfoNotice,
         MoveInNotice,
+        MeasureNotice,
     )
 }
 
@@ -149,6 +153,7 @@ DEFAULT_ROUTES: tuple[tuple[Role, str, Role], ...] = (
     (Role.MUNICIPALITY, CardContinuedUse.TYPE, Role.CARD),
     (Role.MUNICIPALITY, CertificateInfoNotice.TYPE, Role.MUNICIPALITY),
     (Role.MUNICIPALITY, MoveInNotice.TYPE, Role.MUNICIPALITY),
+    (Role.MUNICIPALITY, MeasureNotice.TYPE, Role.MUNICIPALITY),
 )
 
 RESPONSES: dict[str, str] = {
@@ -159,6 +164,7 @@ RESPONSES: dict[str, str] = {
     HouseholdQuery.TYPE: HouseholdAnswer.TYPE,
     CertificateInfoNotice.TYPE: DeliveryReceipt.TYPE,
     MoveInNotice.TYPE: DeliveryReceipt.TYPE,
+    MeasureNotice.TYPE: DeliveryReceipt.TYPE,
     AgencyCodeRequest.TYPE: AgencyCodeAccepted.TYPE,
     WideAreaCopyRequest.TYPE: WideAreaCopyAnswer.TYPE,
     CardPinCheck.TYPE: CardPinVerdict.TYPE,

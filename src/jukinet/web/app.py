@@ -10,18 +10,22 @@ import anyio.to_thread
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
+from jukinet.nodes.municipal.protection import ProtectionDesk
 from jukinet.protocol.catalogue import Role
 from jukinet.protocol.directory import LINKAGE_ID
 from jukinet.web import (
+    auth_api,
     copies_api,
     household_api,
     linkage_api,
     node_api,
     problems,
+    protection_api,
     provision_api,
     register_api,
     rights_api,
 )
+from jukinet.web.access_middleware import AccessTrail
 
 if TYPE_CHECKING:
     from jukinet.bootstrap import Node
@@ -54,10 +58,16 @@ def create_app(node: Node) -> FastAPI:
         lifespan=_serving,
     )
     problems.install(app)
+    if node.operators is not None:  # a staffed node: every operator request is logged
+        app.add_middleware(AccessTrail, unit_of_work=node.unit_of_work, clock=node.clock)
     app.include_router(node_api.router(node.receiver))
-    if node.supply is not None and node.tokens is not None:
-        app.include_router(register_api.router(node.supply, node.tokens))
-        app.include_router(copies_api.router(node.supply, node.tokens))
+    if node.operators is not None:
+        app.include_router(auth_api.router(node.operators))
+    if node.supply is not None and node.operators is not None:
+        app.include_router(register_api.router(node.supply, node.operators))
+        app.include_router(copies_api.router(node.supply, node.operators))
+        desk = ProtectionDesk.of(node.supply)
+        app.include_router(protection_api.router(desk, node.operators))
     if node.provider is not None and node.authenticator is not None:
         app.include_router(
             provision_api.router(
@@ -68,8 +78,8 @@ def create_app(node: Node) -> FastAPI:
         app.include_router(household_api.router(node.provider, node.authenticator, node.peer))
     if node.entry.role is Role.LINKAGE and node.authenticator is not None:
         app.include_router(linkage_api.router(node.unit_of_work, node.authenticator))
-    if node.provider is not None and node.rights is not None and node.tokens is not None:
-        app.include_router(rights_api.router(node.rights, node.tokens, node.authenticator))
+    if node.provider is not None and node.rights is not None and node.operators is not None:
+        app.include_router(rights_api.router(node.rights, node.operators, node.authenticator))
 
     @app.get("/health", tags=["operations"])
     async def health() -> dict[str, Any]:

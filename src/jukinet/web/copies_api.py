@@ -1,6 +1,6 @@
 """The clerk API of 住民票の写し: copies from this register, 広域交付, the fee, the records.
 
-Same bearer operator tokens as the register API (``web/register_api.py``). A copy comes back
+Signed-in operators whose roles grant ``copy.issue`` (see docs/operators.md). A copy comes back
 as ``application/pdf`` with its issuance id and fee in the headers ``Issuance-Id`` and
 ``Copy-Fee`` (yen); errors are problem+json naming the field. When the home municipality of
 a wide-area copy cannot be reached the answer is 503 and nothing is recorded as issued.
@@ -15,12 +15,13 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from jukinet.adapters.documents.resident_copies import render_resident_copy
-from jukinet.adapters.storage.operators import SqlOperatorTokens
+from jukinet.domain.operators import Permission, Principal
 from jukinet.nodes.municipal import copies
 from jukinet.nodes.municipal.codes import CodeSupply
 from jukinet.nodes.municipal.copies import IssuedCopy
 from jukinet.nodes.municipal.forms import Form
-from jukinet.web.operator_auth import bearer_operator
+from jukinet.nodes.operators.offices import OperatorOffice
+from jukinet.web.operator_auth import signed_in
 
 Form_ = Annotated[dict[str, Any], Body(description="the request; see docs/copies.md")]
 PDF = "application/pdf"
@@ -42,8 +43,8 @@ def _plain(record: Any) -> dict[str, Any]:
     return values
 
 
-def router(supply: CodeSupply, tokens: SqlOperatorTokens) -> APIRouter:
-    Operator = Annotated[str, Depends(bearer_operator(tokens))]  # noqa: N806  (a type alias)
+def router(supply: CodeSupply, operators: OperatorOffice) -> APIRouter:
+    Operator = Annotated[Principal, Depends(signed_in(operators, Permission.COPY_ISSUE))]  # noqa: N806  (a type alias)
     api = APIRouter(prefix="/api/v1", tags=["copies"])
 
     async def run(use_case: Callable[..., Any], *args: Any) -> Any:
@@ -53,7 +54,9 @@ def router(supply: CodeSupply, tokens: SqlOperatorTokens) -> APIRouter:
 
     @api.post("/copies", response_class=Response, responses=pdf_answer, summary="住民票の写し")
     async def copy(form: Form_, who: Operator) -> Response:
-        return _pdf(await run(copies.issue_copy, form, who, supply, render_resident_copy))
+        return _pdf(
+            await run(copies.issue_copy, form, who.operator_id, supply, render_resident_copy)
+        )
 
     @api.post(
         "/wide-area-copies",
@@ -63,7 +66,7 @@ def router(supply: CodeSupply, tokens: SqlOperatorTokens) -> APIRouter:
     )
     async def wide_area_copy(form: Form_, who: Operator) -> Response:
         issue = copies.issue_wide_area_copy
-        return _pdf(await run(issue, form, who, supply, render_resident_copy))
+        return _pdf(await run(issue, form, who.operator_id, supply, render_resident_copy))
 
     @api.get("/copies/fee", summary="The fee per copy (yen)")
     async def fee(who: Operator) -> dict[str, int]:
@@ -71,7 +74,7 @@ def router(supply: CodeSupply, tokens: SqlOperatorTokens) -> APIRouter:
 
     @api.put("/copies/fee", summary="Set the fee per copy (yen)")
     async def set_fee(form: Form_, who: Operator) -> dict[str, int]:
-        return {"fee": await run(copies.set_copy_fee, form, who, supply)}
+        return {"fee": await run(copies.set_copy_fee, form, who.operator_id, supply)}
 
     @api.get(
         "/copies/records/{resident_code}", summary="Copies and wide-area answers about one person"

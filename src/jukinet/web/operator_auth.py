@@ -1,29 +1,56 @@
-"""Bearer operator tokens of a node's staff (``jukinet operator token``).
+"""Who is asking: the signed-in operator behind ``Authorization: Bearer <session token>``.
 
-The token is resolved to the operator's id, which the use cases write next to every step they
-record; a missing, unknown or revoked token is answered 401 with ``WWW-Authenticate: Bearer``.
+``signed_in(operators, permission)`` is the FastAPI dependency every staff endpoint uses. It
+answers 401 ``not-signed-in`` (with ``WWW-Authenticate: Bearer``) for a missing, unknown or
+ended session, 401 ``session-locked`` for a session idle past the screen-lock limit, and 403
+``not-permitted`` naming the permission when the operator's roles lack it. The
+:class:`Principal` is left on ``request.state.principal`` (refusals included, once known), for
+the access log. ``permission=None`` admits any signed-in operator (their own session).
 """
 
-from __future__ import annotations
-
-from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import Header, HTTPException
+from fastapi import Header, HTTPException, Request
 
-from jukinet.adapters.storage.operators import SqlOperatorTokens
+from jukinet.domain.operators import NotSignedIn, Permission, Principal, SessionLocked
+from jukinet.nodes.operators.offices import OperatorOffice
+from jukinet.nodes.operators.sessions import authenticate
+
+CHALLENGE = {"WWW-Authenticate": "Bearer"}
+LOCKED_CHALLENGE = {"WWW-Authenticate": 'Bearer error="session_locked"'}
 
 
-def bearer_operator(tokens: SqlOperatorTokens) -> Callable[..., str]:
-    """A FastAPI dependency that returns the operator's id or answers 401."""
+def bearer_token(authorization: str | None) -> str:
+    """The token of a ``Bearer`` authorization header, or ``""``."""
+    scheme, _, token = (authorization or "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
 
-    def operator(authorization: Annotated[str | None, Header()] = None) -> str:
-        scheme, _, token = (authorization or "").partition(" ")
-        who = tokens.operator_for(token) if scheme.lower() == "bearer" and token else None
-        if who is None:
-            raise HTTPException(
-                401, "a valid operator token is required", {"WWW-Authenticate": "Bearer"}
-            )
-        return who
 
-    return operator
+class OperatorGuard:
+    """A dependency bound to one permission; ``permission`` is public so that tests can check
+    that every staff endpoint names one."""
+
+    def __init__(self, operators: OperatorOffice, permission: Permission | None) -> None:
+        self.operators = operators
+        self.permission = permission
+
+    def __call__(
+        self, request: Request, authorization: Annotated[str | None, Header()] = None
+    ) -> Principal:
+        # A sync dependency: FastAPI runs it in a worker thread, as the store wants.
+        try:
+            principal = authenticate(bearer_token(authorization), self.operators)
+        except SessionLocked:
+            raise HTTPException(401, "session-locked", LOCKED_CHALLENGE) from None
+        except NotSignedIn:
+            raise HTTPException(401, "not-signed-in", CHALLENGE) from None
+        request.state.principal = principal
+        request.state.permission = self.permission
+        if self.permission is not None:
+            principal.require(self.permission)
+        return principal
+
+
+def signed_in(operators: OperatorOffice, permission: Permission | None) -> OperatorGuard:
+    """The dependency that admits operators whose roles grant ``permission``."""
+    return OperatorGuard(operators, permission)

@@ -1,7 +1,8 @@
 """The municipal clerk API: every register use case as one authenticated JSON endpoint.
 
-Each request needs ``Authorization: Bearer <operator token>`` (``jukinet operator token``);
-the operator's id is written into the change history. Bodies are the forms the use cases
+Each request needs ``Authorization: Bearer <session token>`` of a signed-in operator
+(``POST /auth/v1/sessions``, see docs/operators.md) whose roles grant ``register.change``
+(reads: ``resident.read``); the operator's id is written into the change history. Bodies are the forms the use cases
 read; errors come back as problem+json naming the field.
 """
 
@@ -12,10 +13,10 @@ from fastapi import APIRouter, Body, Depends, Response
 from starlette.concurrency import run_in_threadpool
 
 from jukinet.adapters.documents.move_out_certificates import render_move_out_certificate
-from jukinet.adapters.storage.operators import SqlOperatorTokens
 from jukinet.domain.certificates import MoveOutCertificate
 from jukinet.domain.errors import NotFound
 from jukinet.domain.municipalities import municipality
+from jukinet.domain.operators import Permission, Principal
 from jukinet.domain.residents import Resident
 from jukinet.nodes.municipal import (
     amendments,
@@ -28,7 +29,8 @@ from jukinet.nodes.municipal import (
 from jukinet.nodes.municipal.codes import CodeSupply
 from jukinet.nodes.municipal.forms import Form
 from jukinet.nodes.municipal.queries import resident_view
-from jukinet.web.operator_auth import bearer_operator
+from jukinet.nodes.operators.offices import OperatorOffice
+from jukinet.web.operator_auth import signed_in
 from jukinet.web.pdf import PDF, pdf_response
 
 Form_ = Annotated[dict[str, Any], Body(description="the form; see docs/register.md")]
@@ -43,8 +45,9 @@ def _summary(resident: Resident) -> dict[str, Any]:
     }
 
 
-def router(supply: CodeSupply, tokens: SqlOperatorTokens) -> APIRouter:
-    Operator = Annotated[str, Depends(bearer_operator(tokens))]  # noqa: N806  (a type alias, used below)
+def router(supply: CodeSupply, operators: OperatorOffice) -> APIRouter:
+    Operator = Annotated[Principal, Depends(signed_in(operators, Permission.REGISTER_CHANGE))]  # noqa: N806  (a type alias, used below)
+    Reader = Annotated[Principal, Depends(signed_in(operators, Permission.RESIDENT_READ))]  # noqa: N806
     api = APIRouter(prefix="/api/v1", tags=["register"])
 
     async def run(use_case: Callable[..., Any], *args: Any) -> Any:
@@ -52,15 +55,15 @@ def router(supply: CodeSupply, tokens: SqlOperatorTokens) -> APIRouter:
 
     @api.post("/births", status_code=201, summary="出生")
     async def birth(form: Form_, who: Operator) -> dict[str, Any]:
-        return _summary(await run(arrivals.record_birth, form, who, supply))
+        return _summary(await run(arrivals.record_birth, form, who.operator_id, supply))
 
     @api.post("/arrivals", status_code=201, summary="国外からの転入・外国人住民の記載・職権記載")
     async def arrival(form: Form_, who: Operator) -> dict[str, Any]:
-        return _summary(await run(arrivals.record_arrival, form, who, supply))
+        return _summary(await run(arrivals.record_arrival, form, who.operator_id, supply))
 
     @api.post("/move-ins", status_code=201, summary="転入 with a 転出証明書")
     async def move_in(form: Form_, who: Operator) -> dict[str, Any]:
-        result = await run(arrivals.record_move_in, form, who, supply)
+        result = await run(arrivals.record_move_in, form, who.operator_id, supply)
         return {
             **_summary(result.resident),
             "late": result.late,
@@ -69,7 +72,7 @@ def router(supply: CodeSupply, tokens: SqlOperatorTokens) -> APIRouter:
 
     @api.post("/special-move-outs", summary="特例転出 (card holder): information sent, no paper")
     async def special_move_out(form: Form_, who: Operator) -> dict[str, Any]:
-        result = await run(special_moves.record_special_move_out, form, who, supply)
+        result = await run(special_moves.record_special_move_out, form, who.operator_id, supply)
         return {
             "resident_codes": list(result.resident_codes),
             "certificate_ids": list(result.certificate_ids),
@@ -78,7 +81,7 @@ def router(supply: CodeSupply, tokens: SqlOperatorTokens) -> APIRouter:
 
     @api.post("/special-move-ins", status_code=201, summary="特例転入 with the card and its PIN")
     async def special_move_in(form: Form_, who: Operator) -> dict[str, Any]:
-        result = await run(special_moves.record_special_move_in, form, who, supply)
+        result = await run(special_moves.record_special_move_in, form, who.operator_id, supply)
         return {
             "residents": [_summary(r) for r in result.residents],
             "late": result.late,
@@ -87,7 +90,7 @@ def router(supply: CodeSupply, tokens: SqlOperatorTokens) -> APIRouter:
 
     @api.post("/card-continuations", summary="継続利用: carry the card over after a move-in")
     async def card_continuation(form: Form_, who: Operator) -> dict[str, str]:
-        done = await run(special_moves.continue_card_use, form, who, supply)
+        done = await run(special_moves.continue_card_use, form, who.operator_id, supply)
         return {"resident_code": done.resident_code, "card_number": done.card_number}
 
     @api.get(
@@ -96,7 +99,7 @@ def router(supply: CodeSupply, tokens: SqlOperatorTokens) -> APIRouter:
         response_class=Response,
         responses={200: {"content": {PDF: {}}}},
     )
-    async def move_out_certificate(certificate_id: str, who: Operator) -> Response:
+    async def move_out_certificate(certificate_id: str, who: Reader) -> Response:
         def find() -> MoveOutCertificate | None:
             with supply.unit_of_work() as uow:
                 return uow.certificates.get(certificate_id)
@@ -129,34 +132,34 @@ def router(supply: CodeSupply, tokens: SqlOperatorTokens) -> APIRouter:
 
     @api.post("/move-outs", summary="転出 (planned) or 国外転出")
     async def move_out(form: Form_, who: Operator) -> dict[str, Any]:
-        result = await run(departures.record_move_out, form, who, supply)
+        result = await run(departures.record_move_out, form, who.operator_id, supply)
         certificate = None if result.certificate is None else result.certificate.to_wire()
         return {"resident_code": result.resident_code, "certificate": certificate}
 
     @api.post("/moves-within", summary="転居")
     async def move_within(form: Form_, who: Operator) -> dict[str, Any]:
-        return {"moved": await run(amendments.record_move_within, form, who, supply)}
+        return {"moved": await run(amendments.record_move_within, form, who.operator_id, supply)}
 
     @api.post("/household-changes", summary="世帯変更")
     async def household_change(form: Form_, who: Operator) -> dict[str, Any]:
-        return _summary(await run(amendments.change_household, form, who, supply))
+        return _summary(await run(amendments.change_household, form, who.operator_id, supply))
 
     @api.post("/name-changes", summary="氏名変更")
     async def name_change(form: Form_, who: Operator) -> dict[str, Any]:
-        return _summary(await run(amendments.change_name, form, who, supply))
+        return _summary(await run(amendments.change_name, form, who.operator_id, supply))
 
     @api.post("/corrections", summary="職権修正")
     async def correction(form: Form_, who: Operator) -> dict[str, Any]:
-        return _summary(await run(amendments.correct_record, form, who, supply))
+        return _summary(await run(amendments.correct_record, form, who.operator_id, supply))
 
     @api.post("/deaths", summary="死亡")
     async def death(form: Form_, who: Operator) -> dict[str, str]:
-        await run(departures.record_death, form, who, supply)
+        await run(departures.record_death, form, who.operator_id, supply)
         return {"status": "removed"}
 
     @api.post("/ex-officio-removals", summary="職権消除")
     async def ex_officio_removal(form: Form_, who: Operator) -> dict[str, str]:
-        await run(departures.remove_ex_officio, form, who, supply)
+        await run(departures.remove_ex_officio, form, who.operator_id, supply)
         return {"status": "removed"}
 
     @api.post("/resident-code-changes", summary="住民票コードの変更請求")
@@ -166,7 +169,7 @@ def router(supply: CodeSupply, tokens: SqlOperatorTokens) -> APIRouter:
             codes.change_resident_code,
             read.resident_code(),
             read.past_or("requested_on", supply.clock.today()),
-            who,
+            who.operator_id,
             supply,
         )
         return {"resident_code": new}
@@ -178,15 +181,17 @@ def router(supply: CodeSupply, tokens: SqlOperatorTokens) -> APIRouter:
             codes.change_my_number,
             read.resident_code(),
             read.past_or("requested_on", supply.clock.today()),
-            who,
+            who.operator_id,
             supply,
         )
         return {"my_number": new}
 
     @api.get("/residents/{resident_code}", summary="A record, its household and history")
-    async def resident(resident_code: str, who: Operator) -> dict[str, Any]:
+    async def resident(resident_code: str, who: Reader) -> dict[str, Any]:
         read = Form({"resident_code": resident_code}, supply.clock.today())
-        view: dict[str, Any] = await run(resident_view, read.resident_code(), supply.unit_of_work)
+        view: dict[str, Any] = await run(
+            resident_view, read.resident_code(), supply.unit_of_work, supply.clock
+        )
         return view
 
     return api

@@ -1,12 +1,12 @@
 """Residents' rights at a providing node: the staff's API and the resident portal's.
 
-Staff of J-LIS (national) or of the prefecture node authenticate with
-``Authorization: Bearer <operator token>`` (``jukinet operator token --node …``) and record,
+Staff of J-LIS (national) or of the prefecture node, signed in (``POST /auth/v1/sessions``)
+with a role that grants ``rights.handle``, send ``Authorization: Bearer <session token>`` and record,
 under ``/rights/v1/…``, each step of a disclosure request, a correction request or a
 complaint; they fetch the written answers as PDF and the yearly table as JSON or PDF. A
 resident portal, signing its requests like any recipient, files a disclosure request online
 for the resident it authenticated and fetches the answer (``/resident/v1/…``). Errors are
-problem+json: 401 (no token or credential), 404, 409 (a step out of order), 422 (a field).
+problem+json: 401 (no session or credential), 403 (no ``rights.handle``), 404, 409 (a step out of order), 422 (a field).
 """
 
 from collections.abc import Callable
@@ -21,14 +21,15 @@ from jukinet.adapters.documents.disclosures import (
     render_disclosure_notice,
 )
 from jukinet.adapters.documents.reports import render_disclosure_statistics
-from jukinet.adapters.storage.operators import SqlOperatorTokens
+from jukinet.domain.operators import Permission, Principal
 from jukinet.domain.rights import DisclosureRequest
+from jukinet.nodes.operators.offices import OperatorOffice
 from jukinet.nodes.provision.providers import Caller
 from jukinet.nodes.rights import complaints, corrections, disclosures, notices
 from jukinet.nodes.rights.offices import RightsOffice
 from jukinet.nodes.rights.statistics import disclosure_statistics
 from jukinet.web import rights_messages as messages
-from jukinet.web.operator_auth import bearer_operator
+from jukinet.web.operator_auth import signed_in
 from jukinet.web.pdf import PDF, pdf_response
 from jukinet.web.recipient_auth import RecipientAuthenticator
 
@@ -38,10 +39,10 @@ async def _pdf(render: Callable[..., bytes], document: Any, name: str) -> Respon
 
 
 def router(
-    office: RightsOffice, tokens: SqlOperatorTokens, auth: RecipientAuthenticator | None = None
+    office: RightsOffice, operators: OperatorOffice, auth: RecipientAuthenticator | None = None
 ) -> APIRouter:
     api = APIRouter()
-    operator = bearer_operator(tokens)
+    operator = signed_in(operators, Permission.RIGHTS_HANDLE)
     for routes in (_disclosure_routes, _correction_routes, _complaint_routes, _statistics_routes):
         api.include_router(routes(office, operator))
     if auth is not None:
@@ -49,9 +50,9 @@ def router(
     return api
 
 
-def _disclosure_routes(office: RightsOffice, operator: Callable[..., str]) -> APIRouter:
+def _disclosure_routes(office: RightsOffice, operator: Callable[..., Principal]) -> APIRouter:
     api = APIRouter(prefix="/rights/v1", tags=["rights"])
-    Operator = Annotated[str, Depends(operator)]  # noqa: N806
+    Operator = Annotated[Principal, Depends(operator)]  # noqa: N806
 
     async def run(use_case: Callable[..., Any], *args: Any) -> Any:
         return await run_in_threadpool(use_case, *args, office)
@@ -68,7 +69,7 @@ def _disclosure_routes(office: RightsOffice, operator: Callable[..., str]) -> AP
             body.requester.name,
             body.received_on,
         )
-        return wire(await run(disclosures.record_disclosure_request, cmd, who))
+        return wire(await run(disclosures.record_disclosure_request, cmd, who.operator_id))
 
     @api.get("/disclosure-requests", summary="Requests awaiting a decision (or only overdue)")
     async def waiting(
@@ -88,19 +89,29 @@ def _disclosure_routes(office: RightsOffice, operator: Callable[..., str]) -> AP
     ) -> Any:
         return wire(
             await run(
-                disclosures.record_identity_check, request_id, body.documents, body.checked_on, who
+                disclosures.record_identity_check,
+                request_id,
+                body.documents,
+                body.checked_on,
+                who.operator_id,
             )
         )
 
     @api.post("/disclosure-requests/{request_id}/decision", summary="開示 or 不開示")
     async def decide(request_id: str, body: messages.DecisionBody, who: Operator) -> Any:
         cmd = disclosures.DecideDisclosure(body.decision, body.reason, body.decided_on)
-        return wire(await run(disclosures.decide_disclosure, request_id, cmd, who))
+        return wire(await run(disclosures.decide_disclosure, request_id, cmd, who.operator_id))
 
     @api.post("/disclosure-requests/{request_id}/delivery", summary="受取: how it was handed over")
     async def deliver(request_id: str, body: messages.DeliveryBody, who: Operator) -> Any:
         return wire(
-            await run(disclosures.record_delivery, request_id, body.method, body.delivered_on, who)
+            await run(
+                disclosures.record_delivery,
+                request_id,
+                body.method,
+                body.delivered_on,
+                who.operator_id,
+            )
         )
 
     @api.get(
@@ -116,9 +127,9 @@ def _disclosure_routes(office: RightsOffice, operator: Callable[..., str]) -> AP
     return api
 
 
-def _correction_routes(office: RightsOffice, operator: Callable[..., str]) -> APIRouter:
+def _correction_routes(office: RightsOffice, operator: Callable[..., Principal]) -> APIRouter:
     api = APIRouter(prefix="/rights/v1", tags=["rights"])
-    Operator = Annotated[str, Depends(operator)]  # noqa: N806
+    Operator = Annotated[Principal, Depends(operator)]  # noqa: N806
 
     async def run(use_case: Callable[..., Any], *args: Any) -> Any:
         return await run_in_threadpool(use_case, *args, office)
@@ -128,7 +139,9 @@ def _correction_routes(office: RightsOffice, operator: Callable[..., str]) -> AP
         cmd = corrections.RecordCorrectionRequest(
             body.disclosure_id, body.items, body.statement, body.received_on
         )
-        return messages.correction_wire(await run(corrections.record_correction_request, cmd, who))
+        return messages.correction_wire(
+            await run(corrections.record_correction_request, cmd, who.operator_id)
+        )
 
     @api.get("/correction-requests/{correction_id}", summary="One correction request")
     async def correction(correction_id: str, who: Operator) -> dict[str, Any]:
@@ -144,7 +157,7 @@ def _correction_routes(office: RightsOffice, operator: Callable[..., str]) -> AP
             body.findings,
             body.result,
             body.investigated_on,
-            who,
+            who.operator_id,
         )
         return messages.correction_wire(found)
 
@@ -152,7 +165,9 @@ def _correction_routes(office: RightsOffice, operator: Callable[..., str]) -> AP
     async def answer(
         correction_id: str, body: messages.AnsweredBody, who: Operator
     ) -> dict[str, Any]:
-        answered = await run(corrections.answer_correction, correction_id, body.answered_on, who)
+        answered = await run(
+            corrections.answer_correction, correction_id, body.answered_on, who.operator_id
+        )
         return messages.correction_wire(answered)
 
     @api.get(
@@ -168,9 +183,9 @@ def _correction_routes(office: RightsOffice, operator: Callable[..., str]) -> AP
     return api
 
 
-def _complaint_routes(office: RightsOffice, operator: Callable[..., str]) -> APIRouter:
+def _complaint_routes(office: RightsOffice, operator: Callable[..., Principal]) -> APIRouter:
     api = APIRouter(prefix="/rights/v1", tags=["rights"])
-    Operator = Annotated[str, Depends(operator)]  # noqa: N806
+    Operator = Annotated[Principal, Depends(operator)]  # noqa: N806
 
     async def run(use_case: Callable[..., Any], *args: Any) -> Any:
         return await run_in_threadpool(use_case, *args, office)
@@ -180,7 +195,7 @@ def _complaint_routes(office: RightsOffice, operator: Callable[..., str]) -> API
         cmd = complaints.RecordComplaint(
             body.complainant, body.subject, body.details, body.disclosure_id, body.received_on
         )
-        return messages.complaint_wire(await run(complaints.record_complaint, cmd, who))
+        return messages.complaint_wire(await run(complaints.record_complaint, cmd, who.operator_id))
 
     @api.get("/complaints", summary="Complaints not answered yet")
     async def waiting(who: Operator) -> dict[str, Any]:
@@ -196,16 +211,20 @@ def _complaint_routes(office: RightsOffice, operator: Callable[..., str]) -> API
         complaint_id: str, body: messages.ComplaintAnswerBody, who: Operator
     ) -> dict[str, Any]:
         answered = await run(
-            complaints.answer_complaint, complaint_id, body.answer, body.answered_on, who
+            complaints.answer_complaint,
+            complaint_id,
+            body.answer,
+            body.answered_on,
+            who.operator_id,
         )
         return messages.complaint_wire(answered)
 
     return api
 
 
-def _statistics_routes(office: RightsOffice, operator: Callable[..., str]) -> APIRouter:
+def _statistics_routes(office: RightsOffice, operator: Callable[..., Principal]) -> APIRouter:
     api = APIRouter(prefix="/rights/v1", tags=["rights"])
-    Operator = Annotated[str, Depends(operator)]  # noqa: N806
+    Operator = Annotated[Principal, Depends(operator)]  # noqa: N806
     FromYear = Annotated[int, Query(description="first fiscal year, e.g. 2024 (April 2024–)")]  # noqa: N806
     ToYear = Annotated[int, Query(description="last fiscal year (to March of the next year)")]  # noqa: N806
 

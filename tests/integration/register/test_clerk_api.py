@@ -1,12 +1,14 @@
 """The clerk HTTP API: authenticated JSON endpoints over the register use cases.
 
-Every request needs an operator's bearer token, whose operator goes into the history; a
+Every request needs a signed-in operator's session token (a window clerk's), whose operator
+goes into the history; a
 refusal is an ``application/problem+json`` body naming the field, and writes nothing.
 The tests share one country: each creates its own people and compares before and after.
 """
 
 from __future__ import annotations
 
+import secrets
 import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -17,12 +19,13 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
-from tests.conftest import opened_country
+from tests.conftest import opened_country, operator_header
 
 from jukinet.adapters.clock import FixedClock
 from jukinet.bootstrap import Node
 from jukinet.deployments import Deployment
 from jukinet.domain.codes import LocalGovernmentCode, MyNumber, ResidentCode
+from jukinet.nodes.operators.sessions import sign_out
 
 CHIYODA, TSURUMI = "131016", "141011"
 CHIYODA_ADDRESS = "東京都千代田区丸の内一丁目1番1号"
@@ -81,7 +84,8 @@ class Counter:
 
 def counter(country: Deployment, code: str, operator: str) -> Counter:
     node = country.municipality(code)
-    return Counter(node, operator, node.tokens.issue(operator, TODAY_MOMENT))
+    header = operator_header(node, ("window-clerk",), operator)
+    return Counter(node, operator, header["Authorization"].removeprefix("Bearer "))
 
 
 @pytest.fixture(scope="module")
@@ -95,11 +99,12 @@ def tsurumi(country: Deployment) -> Counter:
 
 
 def everything_written(node: Node) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of the register's tables (operator tokens aside)."""
+    """Every row of the register's tables: operators' accounts, sessions and events, and the
+    access log (where a refusal is logged too) aside."""
     rows: dict[str, list[tuple[Any, ...]]] = {}
     with node.engine.connect() as connection:
         for name, table in node.metadata.tables.items():
-            if name != "operator_tokens":
+            if not name.startswith(("operator_", "access_log")):
                 query = select(table).order_by(*table.primary_key.columns)
                 rows[name] = [tuple(row) for row in connection.execute(query)]
     return rows
@@ -122,14 +127,15 @@ def birth_of_child(household_id: str, **items: object) -> dict[str, Any]:
 @pytest.mark.parametrize(
     "authorization",
     [None, "Bearer not-a-token", "Basic {token}", "Bearer {revoked}"],
-    ids=["no-header", "unknown-token", "wrong-scheme", "revoked-token"],
+    ids=["no-header", "unknown-token", "wrong-scheme", "signed-out-session"],
 )
-def test_a_request_without_a_valid_operator_token_is_refused_and_writes_nothing(
+def test_a_request_without_a_valid_operator_session_is_refused_and_writes_nothing(
     country: Deployment, chiyoda: Counter, authorization: str | None
 ) -> None:
     parent = chiyoda.register_adult()
-    revoked = chiyoda.node.tokens.issue("clerk-retired", TODAY_MOMENT)
-    chiyoda.node.tokens.revoke("clerk-retired", TODAY_MOMENT)
+    retired = operator_header(chiyoda.node, ("window-clerk",), f"clerk-{secrets.token_hex(3)}")
+    revoked = retired["Authorization"].removeprefix("Bearer ")
+    sign_out(revoked, chiyoda.node.operators)
     headers = (
         {}
         if authorization is None

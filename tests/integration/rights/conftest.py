@@ -1,18 +1,22 @@
 """Shared fixtures of the residents' rights tests: a country whose national node holds a few
-people — one with a change history and a provision to 日本年金機構 — J-LIS staff with an
-operator token, and a resident portal with its credentials."""
+people — one with a change history and a provision to 日本年金機構 — J-LIS staff signed in
+as a provision operator, and a resident portal with its credentials.
+
+The tests move the clock by days; the staff's session is given limits longer than that (the
+session rules themselves are tested in ``tests/integration/test_operator_sessions.py``)."""
 
 from __future__ import annotations
 
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from tests.conftest import TEST_MOMENT, opened_country
+from tests.conftest import TEST_MOMENT, opened_country, operator_header
 from tests.integration.provision.conftest import CLERK, World, record
 
 from jukinet.adapters.clock import FixedClock
@@ -24,7 +28,7 @@ STAFF = "jlis-staff-01"
 
 
 class Staff:
-    """J-LIS staff at the national node's rights API, with a bearer token."""
+    """J-LIS staff at the national node's rights API, with their session token."""
 
     def __init__(self, http: httpx.Client) -> None:
         self.http = http
@@ -84,7 +88,10 @@ def national_client(world: World, **headers: str) -> httpx.Client:
 def rights(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RightsWorld]:
     home = tmp_path_factory.mktemp("rights")
     clock = FixedClock(TEST_MOMENT)
-    with opened_country(home, (CHIYODA, KITA), clock) as country:
+    days = timedelta(days=60)
+    with opened_country(
+        home, (CHIYODA, KITA), clock, session_idle=days, session_lifetime=days
+    ) as country:
         chiyoda = country.municipality(CHIYODA)
         people = {
             "takahashi": record(
@@ -121,9 +128,8 @@ def rights(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RightsWorld]:
             "/provision/v1/identity-queries",
             {"affair": "kokumin-nenkin", "key": {"resident_code": world.moved_code}},
         )
-        national = country.national
-        assert national.tokens is not None
-        token = national.tokens.issue(STAFF, clock.now())
+        header = operator_header(country.national, ("provision-operator",), STAFF)
+        token = header["Authorization"].removeprefix("Bearer ")
         staff = Staff(national_client(world, authorization=f"Bearer {token}"))
         yield RightsWorld(world, staff, token)
 

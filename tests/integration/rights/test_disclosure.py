@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import httpx
+from tests.conftest import operator_header
 from tests.integration.provision.conftest import CHIYODA_ADDRESS
 from tests.integration.rights.conftest import NEW_ADDRESS, STAFF, RightsWorld, Staff, pdf_text
 
@@ -175,8 +176,8 @@ def test_the_prefecture_node_discloses_what_it_holds_with_the_same_flow(
     rights: RightsWorld, tmp_path: Path
 ) -> None:
     prefecture = rights.world.country.nodes["prefecture"]
-    assert prefecture.tokens is not None
-    token = prefecture.tokens.issue("pref-staff-07", rights.clock.now())
+    header = operator_header(prefecture, ("provision-operator",), "pref-staff-07")
+    token = header["Authorization"].removeprefix("Bearer ")
     bridge = rights.world.country.bridge
     assert bridge is not None
     staff = Staff(

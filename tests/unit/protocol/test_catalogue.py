@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from tests.unit.protocol.test_move_messages import INFO as CERTIFICATE_INFO
 from tests.unit.protocol.test_move_messages import NOTICE as MOVE_IN_NOTICE
+from tests.unit.protocol.test_protection_messages import NOTICE as MEASURE_NOTICE
 from tests.unit.protocol.test_wide_area_messages import ANSWER as WIDE_AREA_ANSWER
 from tests.unit.protocol.test_wide_area_messages import REQUEST as WIDE_AREA_REQUEST
 
@@ -112,6 +113,8 @@ SAMPLES += [
 # 広域交付 and moves; tests/unit/protocol/test_wide_area_messages.py and test_move_messages.py
 # read these in detail.
 SAMPLES += [WIDE_AREA_REQUEST, WIDE_AREA_ANSWER, CERTIFICATE_INFO, MOVE_IN_NOTICE]
+# 支援措置 told to a related municipality; test_protection_messages.py reads it in detail.
+SAMPLES += [MEASURE_NOTICE]
 
 
 @pytest.mark.parametrize(

@@ -30,6 +30,7 @@ from jukinet.domain.codes import MyNumber, ResidentCode
 from jukinet.domain.identity import IdentityInfo, RecordStatus, Sex
 from jukinet.domain.moves import MoveOutChannel
 from jukinet.domain.residents import RegisteredDomicile, Relationship
+from jukinet.domain.suppressions import MeasureState, Relation
 from jukinet.protocol.bodies.immigration import (
     ImmigrationNotice,
     ImmigrationNoticeReceipt,
@@ -39,6 +40,7 @@ from jukinet.protocol.bodies.immigration import (
     NoticeOutcome,
 )
 from jukinet.protocol.bodies.moves import CertificateInfoNotice, MoveInNotice
+from jukinet.protocol.bodies.protection import MeasureNotice
 from jukinet.protocol.canonical import canonical_bytes, loads
 from jukinet.protocol.catalogue import (
     CATALOGUE,
@@ -315,6 +317,25 @@ GOLDENS = [
             address="東京都新宿区西新宿二丁目8番1号",
             moved_in_on=date(2026, 11, 30),
             notified_on=date(2026, 12, 1),
+        ),
+    ),
+    # 支援措置 decided at the new address, told to the former-address municipality: the person
+    # by code, name, birth date and sex, never by where they live now.
+    Golden(
+        municipality_node_id("131041"),
+        CHIYODA,
+        MeasureNotice(
+            measure_id="7c1f2a9e4b6d4e0f8a3b5c7d9e1f2a3b",
+            sender="131041",
+            recipient="131016",
+            relation=Relation.FORMER_ADDRESS,
+            resident_code=RESIDENT_CODE,
+            family_name="髙橋",
+            given_name="葛" + IVS + "子",
+            birth_date=date(1988, 2, 29),
+            sex=Sex.FEMALE,
+            state=MeasureState.ACTIVE,
+            ends_on=date(2027, 11, 22),
         ),
     ),
 ]

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import MetaData, Table, and_, bindparam, func, select
+from sqlalchemy import ARRAY, MetaData, String, Table, and_, bindparam, func, select
 from sqlalchemy.engine import Connection
 
 from jukinet.adapters.clock import JST
@@ -154,6 +154,29 @@ def month_of(moment: datetime) -> str:
     return moment.astimezone(JST).strftime("%Y-%m")
 
 
+# Up to this many residents, PostgreSQL writes a provision and its residents in one statement;
+# more (batch chunks) go by COPY.
+ONE_STATEMENT_MOST = 1000
+_LOG_STATEMENTS: dict[Table, Any] = {}
+
+
+def _one_statement(provisions: Table, provided: Table) -> Any:
+    """``INSERT`` the provision and, from the row it returns, one row per code of ``:codes``:
+    a single round trip for the immediate path, atomic as any one statement is."""
+    if provisions not in _LOG_STATEMENTS:
+        entry = (
+            provisions.insert()
+            .values({column.name: bindparam(column.name) for column in provisions.c})
+            .returning(provisions.c.provision_id)
+            .cte("entry")
+        )
+        codes = func.unnest(bindparam("codes", type_=ARRAY(String)))
+        _LOG_STATEMENTS[provisions] = provided.insert().from_select(
+            ["provision_id", "resident_code"], select(entry.c.provision_id, codes)
+        )
+    return _LOG_STATEMENTS[provisions]
+
+
 class SqlProvisionLog:
     def __init__(self, connection: Connection, metadata: MetaData) -> None:
         self._connection = connection
@@ -161,24 +184,27 @@ class SqlProvisionLog:
         self._provided = metadata.tables["provided_residents"]
 
     def record(self, entry: ProvisionEntry, resident_codes: Sequence[str]) -> None:
-        self._connection.execute(
-            self._provisions.insert(),
-            {
-                "provision_id": entry.provision_id,
-                "at": entry.at,
-                "month": month_of(entry.at),
-                "recipient_id": entry.recipient_id,
-                "affair_id": entry.affair_id,
-                "channel": entry.channel,
-                "operator": entry.operator,
-                "key_kind": entry.key_kind,
-                "outcome": entry.outcome,
-                "provided": len(set(resident_codes)),
-                "batch_id": entry.batch_id,
-                "detail": entry.detail,
-            },
-        )
         unique = sorted(set(resident_codes))
+        values = {
+            "provision_id": entry.provision_id,
+            "at": entry.at,
+            "month": month_of(entry.at),
+            "recipient_id": entry.recipient_id,
+            "affair_id": entry.affair_id,
+            "channel": entry.channel,
+            "operator": entry.operator,
+            "key_kind": entry.key_kind,
+            "outcome": entry.outcome,
+            "provided": len(unique),
+            "batch_id": entry.batch_id,
+            "detail": entry.detail,
+        }
+        postgresql = self._connection.dialect.name == "postgresql"
+        if postgresql and 0 < len(unique) <= ONE_STATEMENT_MOST:
+            statement = _one_statement(self._provisions, self._provided)
+            self._connection.execute(statement, {**values, "codes": unique})
+            return
+        self._connection.execute(self._provisions.insert(), values)
         rows = [{"provision_id": entry.provision_id, "resident_code": c} for c in unique]
         insert_rows(self._connection, self._provided, rows)
 

@@ -118,15 +118,46 @@ def _identity_store(metadata: MetaData) -> None:
     Index("ix_identity_current_kana", current.c.kana_key, current.c.birth_date)
 
 
-def _operator_tokens(metadata: MetaData) -> None:
-    """Staff API tokens (SHA-256 hashes), until operator accounts arrive with issue 5."""
+def _operators(metadata: MetaData) -> None:
+    """Operator accounts (one per person: the 照合ID is unique for good), their sessions
+    (tokens as SHA-256 hashes) and the log of every sign-in and account change."""
     Table(
-        "operator_tokens",
+        "operator_accounts",
         metadata,
-        Column("token_hash", String(64), primary_key=True),
-        Column("operator", String(64), nullable=False),
+        Column("operator_id", String(32), primary_key=True),
+        Column("matching_id", String(16), nullable=False, unique=True),
+        Column("name", String(100), nullable=False),
+        Column("roles", String(200), nullable=False),  # comma-separated
+        Column("password_hash", String(200), nullable=False),
+        Column("code_secret", String(200), nullable=False),  # AES-GCM with operators.key
+        Column("last_code_step", BigInteger, nullable=False),
+        Column("failed_sign_ins", Integer, nullable=False),
         Column("created_at", DateTime(timezone=True), nullable=False),
-        Column("revoked_at", DateTime(timezone=True)),
+        Column("locked_at", DateTime(timezone=True)),
+        Column("disabled_at", DateTime(timezone=True)),
+    )
+    Table(
+        "operator_sessions",
+        metadata,
+        Column("session_id", ID, primary_key=True),
+        Column("token_hash", String(64), nullable=False, unique=True),
+        Column("operator_id", String(32), nullable=False, index=True),
+        Column("terminal", String(64), nullable=False),
+        Column("started_at", DateTime(timezone=True), nullable=False),
+        Column("last_seen_at", DateTime(timezone=True), nullable=False),
+        Column("ended_at", DateTime(timezone=True)),
+        Column("end_reason", String(20)),
+    )
+    Table(
+        "operator_events",
+        metadata,
+        Column("id", SERIAL, primary_key=True, autoincrement=True),
+        Column("at", DateTime(timezone=True), nullable=False),
+        Column("kind", String(30), nullable=False),
+        Column("operator_id", String(64), nullable=False, index=True),
+        Column("actor", String(64), nullable=False),
+        Column("terminal", String(64), nullable=False),
+        Column("detail", Text, nullable=False),
     )
 
 
@@ -231,7 +262,7 @@ def _provision(metadata: MetaData) -> None:
 
 def _rights(metadata: MetaData) -> None:
     """Residents' rights at a providing node: disclosure requests, correction requests and
-    complaints, each with who recorded every step; and the staff's operator tokens."""
+    complaints, each with who recorded every step; and the staff's operator accounts."""
     disclosures = Table(
         "disclosure_requests",
         metadata,
@@ -288,7 +319,7 @@ def _rights(metadata: MetaData) -> None:
         Column("answered_on", Date),
         Column("answered_by", String(64)),
     )
-    _operator_tokens(metadata)
+    _operators(metadata)
 
 
 def _copies(metadata: MetaData) -> None:
@@ -371,6 +402,107 @@ def _moves(metadata: MetaData) -> None:
     )
 
 
+def _protection(metadata: MetaData) -> None:
+    """抑止 and 支援措置: suppressions, support measures and whom they cover, the outbound feed
+    of suppression changes, and the inspection lists (閲覧) produced."""
+    Table(
+        "suppressions",
+        metadata,
+        Column("suppression_id", ID, primary_key=True),
+        Column("target", String(10), nullable=False),
+        Column("target_id", ID, nullable=False, index=True),
+        Column("reason", String(40), nullable=False),
+        Column("processes", String(200), nullable=False),
+        Column("level", String(10), nullable=False),
+        Column("starts_on", Date, nullable=False),
+        Column("ends_on", Date),
+        Column("set_by", String(64), nullable=False),
+        Column("set_at", DateTime(timezone=True), nullable=False),
+        Column("note", Text, nullable=False),
+        Column("measure_id", ID, index=True),
+        Column("released_at", DateTime(timezone=True)),
+        Column("released_by", String(64), nullable=False),
+        Column("temporary_until", DateTime(timezone=True)),
+        Column("temporary_by", String(64), nullable=False),
+    )
+    Table(
+        "support_measures",
+        metadata,
+        Column("measure_id", ID, primary_key=True),
+        Column("resident_code", CODE11, nullable=False, index=True),
+        Column("state", String(12), nullable=False, index=True),
+        Column("origin", String(16), nullable=False),
+        Column("requested_by", String(6), nullable=False),
+        Column("remote_measure_id", String(64), nullable=False),
+        Column("content", Text, nullable=False),
+    )
+    Table(
+        "support_measure_people",
+        metadata,
+        Column("measure_id", ID, primary_key=True),
+        Column("resident_code", CODE11, primary_key=True, index=True),
+    )
+    Table(
+        "suppression_feed",
+        metadata,
+        Column("id", SERIAL, primary_key=True, autoincrement=True),
+        Column("at", DateTime(timezone=True), nullable=False),
+        Column("event", String(10), nullable=False),
+        Column("suppression_id", ID, nullable=False),
+        Column("content", Text, nullable=False),
+    )
+    Table(
+        "inspections",
+        metadata,
+        Column("inspection_id", ID, primary_key=True),
+        Column("at", DateTime(timezone=True), nullable=False),
+        Column("operator", String(64), nullable=False),
+        Column("requester", String(200), nullable=False),
+        Column("purpose_kind", String(40), nullable=False),
+        Column("purpose", Text, nullable=False),
+        Column("area", String(200), nullable=False),
+        Column("listed", Integer, nullable=False),
+        Column("left_out", Integer, nullable=False),
+    )
+
+
+def _access_log(metadata: MetaData) -> None:
+    """The hash-chained access log (domain/access_log.py), its signed checkpoints, and the
+    one-row table an append locks so that two transactions never fork the chain. Triggers
+    created by the migrations refuse UPDATE and DELETE on the log and its checkpoints."""
+    log = Table(
+        "access_log",
+        metadata,
+        Column("sequence", BigInteger, primary_key=True, autoincrement=False),
+        Column("at", DateTime(timezone=True), nullable=False, index=True),
+        Column("operator_id", String(128), nullable=False),
+        Column("terminal", String(128), nullable=False),
+        Column("session_id", String(128), nullable=False),
+        Column("action", String(64), nullable=False),
+        Column("permission", String(64), nullable=False),
+        Column("resident_codes", Text, nullable=False),  # space-separated
+        Column("outcome", String(10), nullable=False),
+        Column("detail", Text, nullable=False),
+        Column("previous_hash", String(64), nullable=False),
+        Column("entry_hash", String(64), nullable=False),
+    )
+    Index("ix_access_log_operator_at", log.c.operator_id, log.c.at)
+    Table(
+        "access_log_checkpoints",
+        metadata,
+        Column("sequence", BigInteger, primary_key=True, autoincrement=False),
+        Column("entry_hash", String(64), nullable=False),
+        Column("at", DateTime(timezone=True), nullable=False),
+        Column("signature", String(128), nullable=False),  # Ed25519, hex
+    )
+    Table(
+        "access_log_lock",
+        metadata,
+        Column("id", Integer, primary_key=True, autoincrement=False),
+        Column("appended", BigInteger, nullable=False),
+    )
+
+
 def municipal_metadata() -> MetaData:
     metadata = MetaData()
     _messaging(metadata)
@@ -441,7 +573,7 @@ def municipal_metadata() -> MetaData:
         Column("before", Text),
         Column("after", Text, nullable=False),
     )
-    _operator_tokens(metadata)
+    _operators(metadata)
     Table(
         "code_pool",
         metadata,
@@ -479,6 +611,8 @@ def municipal_metadata() -> MetaData:
     _copies(metadata)
     _moves(metadata)
     _immigration_notices_received(metadata)
+    _protection(metadata)
+    _access_log(metadata)
     return metadata
 
 
@@ -488,6 +622,7 @@ def prefecture_metadata() -> MetaData:
     _identity_store(metadata)
     _provision(metadata)
     _rights(metadata)
+    _access_log(metadata)
     return metadata
 
 
@@ -497,6 +632,7 @@ def national_metadata() -> MetaData:
     _identity_store(metadata)
     _provision(metadata)
     _rights(metadata)
+    _access_log(metadata)
     Table(
         "issued_resident_codes",
         metadata,

@@ -14,6 +14,7 @@ from typing import Self
 from sqlalchemy import MetaData
 from sqlalchemy.engine import Connection, Engine, Transaction
 
+from jukinet.adapters.storage.access_log import AccessLogSeal, SqlAccessLog
 from jukinet.adapters.storage.batches import SqlBatches
 from jukinet.adapters.storage.cards import SqlCardEvents, SqlCards
 from jukinet.adapters.storage.copies import SqlCopyRegister
@@ -35,6 +36,7 @@ from jukinet.adapters.storage.municipal import (
     SqlResidents,
 )
 from jukinet.adapters.storage.national import SqlIssuedCodes, SqlIssuedMyNumbers
+from jukinet.adapters.storage.protection import SqlProtectionRegister, SqlResidentLookup
 from jukinet.adapters.storage.provision import SqlIdentitySearch, SqlProvisionLog
 from jukinet.adapters.storage.rights import SqlRightsCases
 
@@ -46,7 +48,9 @@ class SqlUnitOfWork:
         metadata: MetaData,
         now: Callable[[], datetime],
         after_sending: Callable[[], None] | None = None,
+        access_seal: AccessLogSeal | None = None,
     ) -> None:
+        self._access_seal = access_seal  # signs the access log's checkpoints
         self._engine = engine
         self._metadata = metadata
         self._now = now
@@ -57,6 +61,7 @@ class SqlUnitOfWork:
     def __enter__(self) -> Self:
         self._connection = self._engine.connect()
         self._transaction = self._connection.begin()
+        self._on_commit: list[Callable[[], None]] = []
         self._bind(self._connection, self._metadata)
         return self
 
@@ -64,11 +69,16 @@ class SqlUnitOfWork:
         self.outbox = SqlOutbox(connection, metadata)
         self.inbox = SqlInbox(connection, metadata)
         self.identities = SqlIdentityHistory(connection, metadata)
+        # The municipality, prefecture and national roles: the three that bind identities.
+        self.access_log = SqlAccessLog(connection, metadata, self._access_seal)
+        self._on_commit.append(self.access_log.committed)
 
     def commit(self) -> None:
         assert self._transaction is not None, "commit outside of 'with'"
         sent = self.outbox.flush()
         self._transaction.commit()
+        for committed in self._on_commit:
+            committed()
         if sent and self._after_sending is not None:
             self._after_sending()
 
@@ -100,6 +110,8 @@ class SqlMunicipalUnitOfWork(SqlUnitOfWork):
         self.arriving_certificates = SqlArrivingCertificates(connection, metadata)
         self.move_in_notices = SqlMoveInNotices(connection, metadata)
         self.copies = SqlCopyRegister(connection, metadata)
+        self.protection = SqlProtectionRegister(connection, metadata)
+        self.lookups = SqlResidentLookup(connection, metadata)
 
 
 class SqlIdentityStoreUnitOfWork(SqlUnitOfWork):

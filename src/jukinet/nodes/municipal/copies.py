@@ -36,6 +36,11 @@ from jukinet.nodes.municipal.codes import CodeSupply
 from jukinet.nodes.municipal.forms import Form
 from jukinet.nodes.municipal.notices import active_resident
 from jukinet.nodes.municipal.office import Office
+from jukinet.nodes.municipal.protection_checks import (
+    protected_in,
+    require_issuable,
+    require_wide_area_issuable,
+)
 from jukinet.nodes.ports import (
     Clock,
     CopyIssuance,
@@ -78,7 +83,15 @@ def issue_copy(form: object, operator: str, supply: CodeSupply, printer: CopyPri
         records = uow.copies.household_records(subject.household_id)
         if records is None:
             raise NotFound("subject", f"the household of {subject.resident_code} is missing")
-        copy = compose_copy(asked.requester, asked.selection, asked.shown, asked.layout, records)
+        copy = compose_copy(
+            asked.requester,
+            asked.selection,
+            asked.shown,
+            asked.layout,
+            records,
+            protected_in(uow, records),
+        )
+        require_issuable(uow, supply.clock, records, copy.resident_codes)  # 抑止
         issued = _issue(uow, supply, printer, copy, asked.requester, operator)
         uow.commit()
     return issued
@@ -307,7 +320,7 @@ class AnswerWideAreaCopyRequest:
         if sender.municipality_code != request.issuing_municipality:
             raise RouteRefused("a municipality may ask only in its own name")
         try:
-            copy = _answerable_copy(uow, request)
+            copy = _answerable_copy(uow, request, self.clock)
         except DomainError as error:
             refusal = WideAreaRefusal(error.kind, error.field, error.problem)
             asked_about = (request.requester.resident_code, *request.members)
@@ -352,7 +365,9 @@ class AnswerWideAreaCopyRequest:
         )
 
 
-def _answerable_copy(uow: MunicipalUnitOfWork, request: WideAreaCopyRequest) -> ResidentCopy:
+def _answerable_copy(
+    uow: MunicipalUnitOfWork, request: WideAreaCopyRequest, clock: Clock
+) -> ResidentCopy:
     who = request.requester
     record = uow.residents.active_by_code(who.resident_code)
     if record is None:
@@ -372,7 +387,9 @@ def _answerable_copy(uow: MunicipalUnitOfWork, request: WideAreaCopyRequest) -> 
         raise NotFound("requester.resident_code", "the requester's household is missing")
     shown = shown_items(RequesterKind.WIDE_AREA, frozenset(request.items))
     selection = Selection(who.resident_code, request.members)
-    return compose_copy(requester, selection, shown, Layout.HOUSEHOLD, records)
+    copy = compose_copy(requester, selection, shown, Layout.HOUSEHOLD, records)
+    require_wide_area_issuable(uow, clock, records, copy.resident_codes)  # 抑止, 支援措置
+    return copy
 
 
 # --- the fee and the record of issuances -------------------------------------------------

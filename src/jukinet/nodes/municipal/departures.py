@@ -15,6 +15,7 @@ from jukinet.nodes.municipal.amendments import leave_household
 from jukinet.nodes.municipal.codes import CodeSupply
 from jukinet.nodes.municipal.forms import Form
 from jukinet.nodes.municipal.notices import active_resident, record_change, snapshot
+from jukinet.nodes.municipal.protection_measures import keep_protection_after_move_out
 from jukinet.nodes.ports import MunicipalUnitOfWork
 
 # 転出届 may be filed in advance; in practice it is accepted up to 14 days after the move.
@@ -57,6 +58,8 @@ def _remove(
         operator=operator,
     )
     leave_household(uow, resident.household_id, resident, on)
+    if reason in (ChangeReason.MOVE_OUT, ChangeReason.MOVE_ABROAD):  # 支援措置 stay, provisionally
+        keep_protection_after_move_out(uow, resident, on)
 
 
 def certificate_for(

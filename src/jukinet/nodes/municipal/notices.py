@@ -15,6 +15,7 @@ from jukinet.domain.changes import ChangeReason, NotificationKind
 from jukinet.domain.errors import NotFound
 from jukinet.domain.residents import Resident
 from jukinet.nodes.municipal.office import Office
+from jukinet.nodes.municipal.protection_checks import guard_change
 from jukinet.nodes.ports import ChangeRecord, Clock, MunicipalUnitOfWork
 from jukinet.protocol.catalogue import IdentityUpdate
 from jukinet.protocol.envelope import utc_timestamp
@@ -66,6 +67,8 @@ def record_change(
     operator: str,
 ) -> None:
     """Persist ``resident`` after a change and queue what the change must notify."""
+    if before is not None:  # 異動入力 may be suppressed (抑止); the check comes before any write
+        guard_change(uow, clock, before, resident)
     now = clock.now()
     notify = reason.kind is not NotificationKind.LOCAL
     if notify:

@@ -9,21 +9,34 @@ from collections.abc import Callable
 from typing import Any
 
 from jukinet.domain.errors import NotFound
+from jukinet.domain.suppressions import Process
 from jukinet.nodes.municipal.notices import snapshot
-from jukinet.nodes.ports import MunicipalUnitOfWork
+from jukinet.nodes.municipal.protection_checks import protection_view, state_of
+from jukinet.nodes.ports import Clock, MunicipalUnitOfWork
 
 
 def resident_view(
-    resident_code: str, unit_of_work: Callable[[], MunicipalUnitOfWork]
+    resident_code: str,
+    unit_of_work: Callable[[], MunicipalUnitOfWork],
+    clock: Clock | None = None,
 ) -> dict[str, Any]:
+    """The record, its household and history, and — given the clock — its protection: the
+    look-up suppression state (a look-up suppressed at ``error`` level raises ``Suppressed``),
+    the suppressions and the support measures covering the person, and their alerts."""
     with unit_of_work() as uow:
         resident = uow.residents.any_by_code(resident_code)
         if resident is None:
             raise NotFound("resident_code", f"no record with code {resident_code} here")
+        if clock is not None:
+            state_of(uow, clock, resident, Process.LOOKUP).require_allowed(
+                "resident_code", Process.LOOKUP
+            )
         household = uow.households.get(resident.household_id)
         members = uow.residents.members(resident.household_id)
         history = uow.changes.of(resident.record_id)
+        protection = protection_view(uow, clock, resident)
     return {
+        "protection": protection,
         "record": snapshot(resident),
         "identity": resident.identity().to_wire(),
         "household": {
