@@ -9,15 +9,15 @@ on PostgreSQL) while a sign-in counts its failures, so that parallel guesses all
 from __future__ import annotations
 
 from collections.abc import Callable
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 from sqlalchemy import MetaData, insert, select, update
-from sqlalchemy.engine import Connection, Engine, RowMapping, Transaction
+from sqlalchemy.engine import Connection, Engine, RowMapping
 from sqlalchemy.exc import IntegrityError
 
 from jukinet.adapters.crypto.operator_credentials import SecretBox
 from jukinet.adapters.storage.moments import as_utc
+from jukinet.adapters.storage.transactions import TransactionScope
 from jukinet.domain.errors import Conflict
 from jukinet.domain.operators import (
     Account,
@@ -189,7 +189,7 @@ class SqlOperatorEvents:
         ]
 
 
-class SqlOperatorUnitOfWork:
+class SqlOperatorUnitOfWork(TransactionScope):
     """One transaction over the operator tables of a municipality, prefecture or national
     node; leaving the ``with`` block without ``commit`` writes nothing."""
 
@@ -198,34 +198,13 @@ class SqlOperatorUnitOfWork:
     events: SqlOperatorEvents
 
     def __init__(self, engine: Engine, metadata: MetaData, box: SecretBox) -> None:
-        self._engine, self._metadata, self._box = engine, metadata, box
-        self._connection: Connection | None = None
-        self._transaction: Transaction | None = None
+        super().__init__(engine, metadata)
+        self._box = box
 
-    def __enter__(self) -> Self:
-        self._connection = self._engine.connect()
-        self._transaction = self._connection.begin()
-        self.accounts = SqlAccounts(self._connection, self._metadata, self._box)
-        self.sessions = SqlSessions(self._connection, self._metadata)
-        self.events = SqlOperatorEvents(self._connection, self._metadata)
-        return self
-
-    def commit(self) -> None:
-        assert self._transaction is not None, "commit outside of 'with'"
-        self._transaction.commit()
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        assert self._connection is not None
-        assert self._transaction is not None
-        if self._transaction.is_active:
-            self._transaction.rollback()
-        self._connection.close()
-        self._connection = self._transaction = None
+    def _bind(self, connection: Connection, metadata: MetaData) -> None:
+        self.accounts = SqlAccounts(connection, metadata, self._box)
+        self.sessions = SqlSessions(connection, metadata)
+        self.events = SqlOperatorEvents(connection, metadata)
 
 
 def operator_units(

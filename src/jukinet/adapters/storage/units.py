@@ -8,11 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from types import TracebackType
-from typing import Self
 
 from sqlalchemy import MetaData
-from sqlalchemy.engine import Connection, Engine, Transaction
+from sqlalchemy.engine import Connection, Engine
 
 from jukinet.adapters.storage.access_log import AccessLogSeal, SqlAccessLog
 from jukinet.adapters.storage.batches import SqlBatches
@@ -39,9 +37,10 @@ from jukinet.adapters.storage.national import SqlIssuedCodes, SqlIssuedMyNumbers
 from jukinet.adapters.storage.protection import SqlProtectionRegister, SqlResidentLookup
 from jukinet.adapters.storage.provision import SqlIdentitySearch, SqlProvisionLog
 from jukinet.adapters.storage.rights import SqlRightsCases
+from jukinet.adapters.storage.transactions import TransactionScope
 
 
-class SqlUnitOfWork:
+class SqlUnitOfWork(TransactionScope):
     def __init__(
         self,
         engine: Engine,
@@ -50,53 +49,37 @@ class SqlUnitOfWork:
         after_sending: Callable[[], None] | None = None,
         access_seal: AccessLogSeal | None = None,
     ) -> None:
+        super().__init__(engine, metadata)
         self._access_seal = access_seal  # signs the access log's checkpoints
-        self._engine = engine
-        self._metadata = metadata
         self._now = now
         self._after_sending = after_sending  # e.g. wake the relay: there is mail
-        self._connection: Connection | None = None
-        self._transaction: Transaction | None = None
-
-    def __enter__(self) -> Self:
-        self._connection = self._engine.connect()
-        self._transaction = self._connection.begin()
-        self._on_commit: list[Callable[[], None]] = []
-        self._bind(self._connection, self._metadata)
-        return self
 
     def _bind(self, connection: Connection, metadata: MetaData) -> None:
+        self._on_commit: list[Callable[[], None]] = []  # run after the transaction commits
         self.outbox = SqlOutbox(connection, metadata)
         self.inbox = SqlInbox(connection, metadata)
-        self.identities = SqlIdentityHistory(connection, metadata)
-        # The municipality, prefecture and national roles: the three that bind identities.
-        self.access_log = SqlAccessLog(connection, metadata, self._access_seal)
-        self._on_commit.append(self.access_log.committed)
 
     def commit(self) -> None:
-        assert self._transaction is not None, "commit outside of 'with'"
         sent = self.outbox.flush()
-        self._transaction.commit()
+        super().commit()
         for committed in self._on_commit:
             committed()
         if sent and self._after_sending is not None:
             self._after_sending()
 
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        assert self._connection is not None
-        assert self._transaction is not None
-        if self._transaction.is_active:
-            self._transaction.rollback()
-        self._connection.close()
-        self._connection = self._transaction = None
+
+class SqlStaffedUnitOfWork(SqlUnitOfWork):
+    """The municipality, prefecture and national roles: identity versions, and the access log
+    of their staff (its newest checkpoint also written out once the transaction commits)."""
+
+    def _bind(self, connection: Connection, metadata: MetaData) -> None:
+        super()._bind(connection, metadata)
+        self.identities = SqlIdentityHistory(connection, metadata)
+        self.access_log = SqlAccessLog(connection, metadata, self._access_seal)
+        self._on_commit.append(self.access_log.committed)
 
 
-class SqlMunicipalUnitOfWork(SqlUnitOfWork):
+class SqlMunicipalUnitOfWork(SqlStaffedUnitOfWork):
     def _bind(self, connection: Connection, metadata: MetaData) -> None:
         super()._bind(connection, metadata)
         self.residents = SqlResidents(connection, metadata)
@@ -114,7 +97,7 @@ class SqlMunicipalUnitOfWork(SqlUnitOfWork):
         self.lookups = SqlResidentLookup(connection, metadata)
 
 
-class SqlIdentityStoreUnitOfWork(SqlUnitOfWork):
+class SqlIdentityStoreUnitOfWork(SqlStaffedUnitOfWork):
     """The prefecture node's unit of work: the identity store, provision and messaging."""
 
     def _bind(self, connection: Connection, metadata: MetaData) -> None:
@@ -136,8 +119,7 @@ class SqlLinkageUnitOfWork(SqlUnitOfWork):
     """The provision network's code component: codes waiting for their agency."""
 
     def _bind(self, connection: Connection, metadata: MetaData) -> None:
-        self.outbox = SqlOutbox(connection, metadata)
-        self.inbox = SqlInbox(connection, metadata)
+        super()._bind(connection, metadata)
         self.agency_codes = SqlAgencyCodes(connection, metadata)
 
 
@@ -145,8 +127,7 @@ class SqlCardUnitOfWork(SqlUnitOfWork):
     """The card node: cards and their event log."""
 
     def _bind(self, connection: Connection, metadata: MetaData) -> None:
-        self.outbox = SqlOutbox(connection, metadata)
-        self.inbox = SqlInbox(connection, metadata)
+        super()._bind(connection, metadata)
         self.cards = SqlCards(connection, metadata)
         self.card_events = SqlCardEvents(connection, metadata)
 
@@ -155,6 +136,5 @@ class SqlImmigrationUnitOfWork(SqlUnitOfWork):
     """The immigration authority's node: the notices it sent and their outcomes."""
 
     def _bind(self, connection: Connection, metadata: MetaData) -> None:
-        self.outbox = SqlOutbox(connection, metadata)
-        self.inbox = SqlInbox(connection, metadata)
+        super()._bind(connection, metadata)
         self.sent_notices = SqlSentNotices(connection, metadata)
