@@ -34,6 +34,8 @@ def _pdf(issued: IssuedCopy) -> Response:
         "Copy-Fee": str(issuance.fee),
         "Content-Disposition": f'inline; filename="copy-{issuance.issuance_id}.pdf"',
     }
+    if issued.alerts:  # suppressions at alert level: the clerk sees them before handing over
+        headers["Protection-Alert"] = ", ".join(issued.alerts)
     return Response(issued.document, media_type=PDF, headers=headers)
 
 

@@ -93,3 +93,52 @@ def test_a_suppression_set_released_for_a_while_and_released_by_the_right_people
     assert (refused.status_code, released.status_code) == (403, 200)
     assert [event["event"] for event in feed["events"]] == ["set", "released"]  # no temporary
     assert client.get(f"/api/v1/residents/{code}", headers=clerk).status_code == 200
+
+
+def test_a_copy_under_an_alert_level_suppression_is_issued_with_the_alert_for_the_clerk(
+    make_deployment: DeploymentFactory,
+) -> None:
+    node = make_deployment((TOKYO_CHIYODA,)).municipality(TOKYO_CHIYODA)
+    client = TestClient(node.app)
+    clerk = operator_header(node, ("window-clerk",), "clerk-ito")
+    supervisor = operator_header(node, ("supervisor",), "chief-mori")
+    code = client.post(
+        "/api/v1/arrivals",
+        headers=clerk,
+        json={
+            "reason": "ex-officio-record",
+            "family_name": "山﨑",
+            "given_name": "太郎",
+            "birth_date": "1975-05-05",
+            "sex": "male",
+            "address": ADDRESS,
+            "arrived_on": "2026-11-01",
+        },
+    ).json()["resident_code"]
+    client.post(
+        "/api/v1/suppressions",
+        headers=supervisor,
+        json={
+            "resident_code": code,
+            "reason": "glyph-in-preparation",
+            "processes": ["certificate-issuance"],
+            "level": "alert",
+        },
+    )
+
+    copy = client.post(
+        "/api/v1/copies",
+        headers=clerk,
+        json={
+            "requester": {
+                "kind": "self",
+                "name": "山﨑　太郎",
+                "resident_code": code,
+                "document": "drivers-licence",
+            },
+        },
+    )
+
+    assert copy.status_code == 200
+    assert copy.headers["content-type"] == "application/pdf"
+    assert copy.headers["protection-alert"] == "glyph-in-preparation"

@@ -12,7 +12,7 @@ A wide-area refusal is recorded at both ends; an unreachable home node records n
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from jukinet.domain.codes import ResidentCode
@@ -59,10 +59,12 @@ MAX_FEE = 10_000
 
 @dataclass(frozen=True, slots=True)
 class IssuedCopy:
-    """A copy handed over: its record and the printed bytes."""
+    """A copy handed over: its record, the printed bytes, and the reasons of the suppressions
+    at ``alert`` level (or lifted for now) that the clerk must see before handing it over."""
 
     issuance: CopyIssuance
     document: bytes
+    alerts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,10 +93,11 @@ def issue_copy(form: object, operator: str, supply: CodeSupply, printer: CopyPri
             records,
             protected_in(uow, records),
         )
-        require_issuable(uow, supply.clock, records, copy.resident_codes)  # 抑止
+        alerts = require_issuable(uow, supply.clock, records, copy.resident_codes)  # 抑止
         issued = _issue(uow, supply, printer, copy, asked.requester, operator)
         uow.commit()
-    return issued
+    reasons = dict.fromkeys(reason.value for state in alerts for reason in state.reasons)
+    return replace(issued, alerts=tuple(reasons))
 
 
 def _read_copy_form(form: Form) -> CopyAsked:
