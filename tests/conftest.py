@@ -184,3 +184,15 @@ def operator_header(
     )
     _SIGNED_IN[(id(office), operator_id)] = signed.token
     return {"Authorization": f"Bearer {signed.token}"}
+
+
+# Screens (issue 6): an operator's browser session, for tests that drive the HTML screens.
+def screen_session(
+    node: Any, roles: tuple[str, ...], operator_id: str = "clerk-001", terminal: str = "window-01"
+) -> tuple[dict[str, str], str]:
+    """Sign ``operator_id`` in (see ``operator_header``) and return the cookies a browser
+    would hold and the session's CSRF token for the forms."""
+    from jukinet.web.screens.staff import SESSION_COOKIE, csrf_token
+
+    token = operator_header(node, roles, operator_id, terminal)["Authorization"].split()[1]
+    return {SESSION_COOKIE: token}, csrf_token(token)

@@ -23,6 +23,7 @@ from jukinet.bootstrap import Node
 from jukinet.deployments import Deployment
 from jukinet.domain.operators import ROLES_AT_NODE, Permission, permissions_of
 from jukinet.web.operator_auth import OperatorGuard
+from jukinet.web.screens.staff import SESSION_COOKIE, StaffGate, csrf_token
 
 STAFFED = ("municipality-131016", "prefecture", "national")
 
@@ -35,6 +36,11 @@ NOT_FOR_OPERATORS = {
     ("POST", "/auth/v1/sessions"): "signing in: password and TOTP",
     ("POST", "/auth/v1/sessions/unlock"): "the screen lock: password and TOTP",
     ("DELETE", "/auth/v1/sessions/current"): "signing out: the session token itself",
+    ("GET", "/ui/sign-in"): "the sign-in screen: asks for password and TOTP",
+    ("POST", "/ui/sign-in"): "signing in at a browser: password and TOTP",
+    ("GET", "/ui/lock"): "the lock screen: names the session's operator, shows nothing else",
+    ("POST", "/ui/lock"): "the screen lock: password and TOTP",
+    ("POST", "/ui/lock-now"): "locking one's own session: its cookie and CSRF token",
 }
 
 
@@ -45,11 +51,12 @@ def country(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
         yield deployment
 
 
-def guard_of(route: Any) -> OperatorGuard | None:
+def guard_of(route: Any) -> OperatorGuard | StaffGate | None:
+    """The operator check of an API route (bearer token) or of a screen (session cookie)."""
     pending = list(route.dependant.dependencies)
     while pending:
         dependency = pending.pop()
-        if isinstance(dependency.call, OperatorGuard):
+        if isinstance(dependency.call, OperatorGuard | StaffGate):
             return dependency.call
         pending.extend(dependency.dependencies)
     return None
@@ -83,8 +90,21 @@ def guarded(node: Node) -> list[tuple[str, str, Permission]]:
 
 def call(http: TestClient, method: str, path: str, headers: dict[str, str]) -> Any:
     concrete = re.sub(r"\{[^}]+\}", "x", path)
+    if path.startswith("/ui/"):  # a screen: the browser's cookie and the page's CSRF token
+        token = headers["Authorization"].split()[1]
+        http.cookies.set(SESSION_COOKIE, token)
+        sent = {"X-CSRF-Token": csrf_token(token), "HX-Request": "true"}
+        return http.request(method, concrete, headers=sent, follow_redirects=False)
     body = None if method in ("GET", "DELETE") else {}
     return http.request(method, concrete, json=body, headers=headers)
+
+
+def refused_for_permission(answer: Any) -> bool:
+    if answer.status_code != 403:
+        return False
+    if answer.headers.get("content-type", "").startswith("text/html"):
+        return "permission" in answer.text
+    return bool(answer.json().get("field") == "permission")
 
 
 @pytest.mark.parametrize("node_id", STAFFED)
@@ -123,9 +143,10 @@ def test_each_role_reaches_exactly_the_endpoints_its_permissions_allow(
     for method, path, permission in guarded(node):
         answer = call(http, method, path, headers)
         if permission in granted:
-            if answer.status_code in (401, 403) or answer.status_code >= 500:
+            signed_out = "hx-redirect" in answer.headers or answer.status_code == 303
+            if answer.status_code in (401, 403) or answer.status_code >= 500 or signed_out:
                 wrong.append((method, path, permission.value, answer.status_code, answer.text))
-        elif answer.status_code != 403 or answer.json().get("field") != "permission":
+        elif not refused_for_permission(answer):
             wrong.append((method, path, permission.value, answer.status_code, answer.text))
 
     assert wrong == []

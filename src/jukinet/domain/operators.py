@@ -302,6 +302,11 @@ class Session:
     def locks_at(self, policy: SignInPolicy) -> datetime:
         return min(self.last_seen_at + policy.inactivity, self.expires_at(policy))
 
+    def lock(self, policy: SignInPolicy, at: datetime) -> None:
+        """Lock the screen now (the operator steps away, or the terminal saw no input): the
+        session counts as idle from ``at`` on, so password and code must re-open it."""
+        self.last_seen_at = min(self.last_seen_at, at - policy.inactivity)
+
     def end(self, reason: str, at: datetime) -> None:
         if self.ended_at is None:
             self.ended_at, self.end_reason = at, reason
@@ -346,6 +351,7 @@ class EventKind(StrEnum):
     LOCKED_OUT = "locked-out"
     SIGNED_OUT = "signed-out"
     SESSION_SUPERSEDED = "session-superseded"
+    SESSION_LOCKED = "session-locked"
     SESSION_UNLOCKED = "session-unlocked"
     SESSION_UNLOCK_REFUSED = "session-unlock-refused"
 

@@ -1,7 +1,8 @@
 """Every operator request leaves a line in the node's access log, whatever it did.
 
 One ASGI middleware wraps a staffed node's app: for each request under an operator prefix
-(``/api/``, ``/rights/``, ``/audit/``, ``/auth/``) by a signed-in operator, it writes one
+(``/api/``, ``/rights/``, ``/audit/``, ``/auth/``, and the screens' ``/ui/``) by a signed-in
+operator, it writes one
 :class:`AccessEntry` before the answer leaves:
 
 - **who, where:** the principal the sign-in dependency left on ``request.state``;
@@ -9,7 +10,8 @@ One ASGI middleware wraps a staffed node's app: for each request under an operat
 - **under which right:** the permission the route required;
 - **about whom:** every 住民票コード the request named or the answer showed — the values of the
   fields ``resident_code``, ``resident_codes``, ``subject``, ``holder``, ``members`` and
-  ``previous_resident_code``, wherever they stand in either JSON body, and the path's own;
+  ``previous_resident_code``, wherever they stand in either JSON body, the path's own, and
+  those a screen lists in ``request.state.subjects`` (the people an HTML page showed);
 - **how it ended:** ``done`` (2xx), ``refused`` (4xx) or ``failed`` (5xx).
 
 The answer is held back until its line is written, so no answer is seen whose line is
@@ -36,7 +38,7 @@ from jukinet.web.access_trail import access_entry
 
 log = structlog.get_logger("jukinet.access")
 
-OPERATOR_PREFIXES = ("/api/", "/rights/", "/audit/", "/auth/")
+OPERATOR_PREFIXES = ("/api/", "/rights/", "/audit/", "/auth/", "/ui/")
 CODE_FIELDS = frozenset(
     {"resident_code", "resident_codes", "subject", "holder", "members", "previous_resident_code"}
 )
@@ -98,6 +100,7 @@ class AccessTrail:
         codes = list(scope.get("path_params", {}).get("resident_code", "").split())
         for body in (asked, answered):
             codes += codes_in(body)
+        codes += [str(code) for code in state.get("subjects", ())]
         permission = state.get("permission")
         entry = access_entry(
             principal,

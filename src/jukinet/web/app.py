@@ -24,6 +24,7 @@ from jukinet.web import (
     provision_api,
     register_api,
     rights_api,
+    screens,
 )
 from jukinet.web.access_middleware import AccessTrail
 
@@ -57,12 +58,14 @@ def create_app(node: Node) -> FastAPI:
         description="A node of jukinet, the open Resident Basic Register Network.",
         lifespan=_serving,
     )
-    problems.install(app)
+    shown = screens.screens_of(node)
+    problems.install(app, shown.problem_page)
     if node.operators is not None:  # a staffed node: every operator request is logged
         app.add_middleware(AccessTrail, unit_of_work=node.unit_of_work, clock=node.clock)
     app.include_router(node_api.router(node.receiver))
     if node.operators is not None:
         app.include_router(auth_api.router(node.operators))
+        screens.install(app, node, shown)
     if node.supply is not None and node.operators is not None:
         app.include_router(register_api.router(node.supply, node.operators))
         app.include_router(copies_api.router(node.supply, node.operators))

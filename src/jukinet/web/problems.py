@@ -7,6 +7,7 @@ without internals.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import structlog
@@ -14,6 +15,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
 
 from jukinet.domain.errors import (
     CodesExhausted,
@@ -76,42 +78,56 @@ def problem(status: int, title: str, **extra: object) -> JSONResponse:
     return JSONResponse({"status": status, "title": title, **extra}, status, media_type=PROBLEM)
 
 
-def install(app: FastAPI) -> None:
+# The screens answer the same problems as pages: (request, status, title, extra) → a page.
+ProblemPage = Callable[[Request, int, str, dict[str, Any]], Response]
+
+
+def install(app: FastAPI, page: ProblemPage | None = None, page_prefix: str = "/ui") -> None:
+    """Answer every error as problem+json; under ``page_prefix``, when ``page`` is given, as
+    the screens' error page with the same status, title, field and detail."""
+
+    def answer(request: Request, status: int, title: str, **extra: Any) -> Response:
+        if page is not None and request.url.path.startswith(page_prefix):
+            return page(request, status, title, extra)
+        return problem(status, title, **extra)
+
     @app.exception_handler(DomainError)
-    async def domain_error(_: Request, error: DomainError) -> JSONResponse:
+    async def domain_error(request: Request, error: DomainError) -> Response:
         status = _status(error, DOMAIN_STATUS, 422)
-        return problem(status, error.kind, field=error.field, detail=error.problem)
+        return answer(request, status, error.kind, field=error.field, detail=error.problem)
 
     @app.exception_handler(ProtocolError)
-    async def protocol_error(_: Request, error: ProtocolError) -> JSONResponse:
+    async def protocol_error(request: Request, error: ProtocolError) -> Response:
         status = _status(error, PROTOCOL_STATUS, 400)
-        return problem(status, "envelope refused", reason=error.reason, detail=error.detail)
+        return answer(request, status, "envelope refused", reason=error.reason, detail=error.detail)
 
     @app.exception_handler(PeerUnavailable)
-    async def peer_unavailable(_: Request, error: PeerUnavailable) -> JSONResponse:
-        return problem(503, "peer unavailable", detail=str(error))
+    async def peer_unavailable(request: Request, error: PeerUnavailable) -> Response:
+        return answer(request, 503, "peer unavailable", detail=str(error))
 
     @app.exception_handler(PeerRejected)
-    async def peer_rejected(_: Request, error: PeerRejected) -> JSONResponse:
-        return problem(502, "peer refused", reason=error.reason, detail=error.detail)
+    async def peer_rejected(request: Request, error: PeerRejected) -> Response:
+        return answer(request, 502, "peer refused", reason=error.reason, detail=error.detail)
 
     @app.exception_handler(RequestValidationError)
-    async def request_invalid(_: Request, error: RequestValidationError) -> JSONResponse:
+    async def request_invalid(request: Request, error: RequestValidationError) -> Response:
         first = error.errors()[0] if error.errors() else {}
         # For JSON that does not parse, the location ends with a character offset, not a name.
         names = [str(p) for p in first.get("loc", ())[1:] if not isinstance(p, int)]
         field = ".".join(names) or "body"
-        return problem(
-            422, "invalid-value", field=field, detail=first.get("msg", "invalid request")
+        return answer(
+            request, 422, "invalid-value", field=field, detail=first.get("msg", "invalid request")
         )
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, error: StarletteHTTPException) -> JSONResponse:
-        response = problem(error.status_code, str(error.detail))
+    async def http_error(request: Request, error: StarletteHTTPException) -> Response:
+        response = answer(request, error.status_code, str(error.detail))
         response.headers.update(error.headers or {})
         return response
 
     @app.exception_handler(Exception)
-    async def unexpected(_: Request, error: Exception) -> JSONResponse:
+    async def unexpected(request: Request, error: Exception) -> Response:
         log.exception("unexpected error", error=repr(error))
-        return problem(500, "internal error", detail="the error was logged; nothing was written")
+        return answer(
+            request, 500, "internal error", detail="the error was logged; nothing was written"
+        )

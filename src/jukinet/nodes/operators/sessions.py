@@ -132,6 +132,20 @@ def unlock_session(token: str, password: str, code: str, office: OperatorOffice)
     return _principal(session, account)
 
 
+def lock_session(token: str, office: OperatorOffice) -> None:
+    """Lock the screen now: the terminal's idle timer, or the operator stepping away. Locking
+    a locked session changes nothing. Raises ``NotSignedIn`` if the session is over."""
+    now = office.clock.now()
+    with office.unit_of_work() as uow:
+        session, account = _session(uow, office, token)
+        if session.state(office.policy, now) is SessionState.LOCKED:
+            return
+        session.lock(office.policy, now)
+        uow.sessions.save(session)
+        uow.events.add(_event(now, EventKind.SESSION_LOCKED, account, session.terminal))
+        uow.commit()
+
+
 def sign_out(token: str, office: OperatorOffice) -> None:
     """End the session (a locked one too). Raises ``NotSignedIn`` if it is already over."""
     now = office.clock.now()
