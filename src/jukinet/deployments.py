@@ -8,13 +8,19 @@ import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 from jukinet.adapters.clock import SystemClock
 from jukinet.adapters.crypto.ca import DeploymentCA
 from jukinet.adapters.crypto.directory_files import load_signed_directory, write_signed_directory
 from jukinet.adapters.crypto.signers import CertificateVerifier, NodeSigner
-from jukinet.adapters.network.servers import BackgroundServer, TlsFiles
+from jukinet.adapters.network.servers import (
+    BackgroundServer,
+    TlsFiles,
+    free_ports,
+    screens_server,
+)
 from jukinet.adapters.network.tls import client_ssl_context
 from jukinet.adapters.network.transports import AsgiBridge, EnvelopePoster, in_process_endpoint
 from jukinet.bootstrap import Node, build_node
@@ -96,6 +102,17 @@ def create_deployment(settings: Settings, plans: list[NodePlan]) -> Directory:
     return directory
 
 
+class _BuiltOnFirstCall:
+    """A node's ASGI app, built when a first request reaches it: an in-process country
+    (tests, the demo) opens eight nodes or more, and most are never called over HTTP."""
+
+    def __init__(self, node: Node) -> None:
+        self.node = node
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        await self.node.app(scope, receive, send)
+
+
 @dataclass
 class Deployment:
     """Every node of a deployment in this process; in-process transport unless ``https``."""
@@ -136,7 +153,7 @@ class Deployment:
                 clock=clock or SystemClock(),
             )
             if bridge is not None:
-                bridge.mount(entry.endpoint.removeprefix("http://"), node.app)
+                bridge.mount(entry.endpoint.removeprefix("http://"), _BuiltOnFirstCall(node))
             deployment.nodes[entry.id] = node
         return deployment
 
@@ -178,6 +195,16 @@ class Deployment:
                 pki / "nodes" / f"{node.entry.id}.key.pem",
             )
             self._servers.append(BackgroundServer.start(node.app, port, files))
+
+    def serve_screens(self) -> dict[str, str]:
+        """Serve the screens of every staffed node to a browser on this machine (plain HTTP
+        on 127.0.0.1, a free port each, as the demo does); returns node id → screens URL."""
+        staffed = [node for node in self.nodes.values() if node.operators is not None]
+        urls = {}
+        for node, port in zip(staffed, free_ports(len(staffed)), strict=True):
+            self._servers.append(BackgroundServer.run(screens_server(node.app, port, None), port))
+            urls[node.entry.id] = f"http://127.0.0.1:{port}/ui/"
+        return urls
 
     def wait_until_delivered(self, timeout: float = 60.0) -> bool:
         """With relays running: wait until every outbox is empty (True) or time runs out."""

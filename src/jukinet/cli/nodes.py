@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from jukinet.adapters.network.servers import TlsFiles, server
+from jukinet.adapters.network.servers import BackgroundServer, TlsFiles, screens_server, server
 from jukinet.bootstrap import open_node
 from jukinet.deployments import create_deployment, plan_country
 from jukinet.domain.errors import DomainError
@@ -89,6 +89,17 @@ def serve(
     ],
     code: Annotated[str | None, typer.Option("--code", help="the municipality's code")] = None,
     home: HomeOption = None,
+    screens_port: Annotated[
+        int | None,
+        typer.Option(
+            "--screens-port",
+            help="also serve the screens (/ui/) to browsers on this port: HTTPS with the node's "
+            "certificate, no client certificate (staffed nodes only)",
+        ),
+    ] = None,
+    screens_host: Annotated[
+        str, typer.Option("--screens-host", help="the address the screens listen on")
+    ] = "127.0.0.1",
 ) -> None:
     """Serve one node over HTTPS with mutual TLS, with its outbox relay, until Ctrl-C."""
     settings = _settings(home)
@@ -106,12 +117,21 @@ def serve(
         pki / "nodes" / f"{node_id}.cert.pem",
         pki / "nodes" / f"{node_id}.key.pem",
     )
+    if screens_port is not None and node.operators is None:
+        raise fail(f"{node_id} has no operators, so no screens: leave out --screens-port", 2)
     stop = threading.Event()
     workers = node.serve_background_work(stop)
     console.print(f"{node_id} listening on {node.entry.endpoint} (mutual TLS)")
+    screens = None
+    if screens_port is not None:
+        browsers = screens_server(node.app, screens_port, files, screens_host)
+        screens = BackgroundServer.run(browsers, screens_port)
+        console.print(f"screens on https://{screens_host}:{screens_port}/ui/")
     try:
         server(node.app, port, files).run()
     finally:
+        if screens is not None:
+            screens.stop()
         stop.set()
         node.relay.wake.set()
         node.batch_wake.set()

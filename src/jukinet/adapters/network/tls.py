@@ -1,4 +1,5 @@
 """Mutual TLS between nodes: each side proves itself with a certificate from the deployment CA.
+(People's browsers reach the screens on a listener of their own: server certificate only.)
 
 Only the deployment CA is trusted, not the system store: a certificate from any public CA, or
 from another deployment, fails the handshake. Which node a verified peer is comes from the
@@ -33,6 +34,19 @@ def server_ssl_options(ca_cert: Path, cert: Path, key: Path) -> ServerSslOptions
         "ssl_ca_certs": str(ca_cert),
         "ssl_cert_reqs": ssl.CERT_REQUIRED,
     }
+
+
+class BrowserSslOptions(TypedDict):
+    ssl_certfile: str
+    ssl_keyfile: str
+    ssl_cert_reqs: int
+
+
+def browser_ssl_options(cert: Path, key: Path) -> BrowserSslOptions:
+    """uvicorn's TLS arguments for the screens' listener: the node's certificate, no client
+    certificate asked (browsers sign in with operator ID, password and code instead)."""
+    _require_files(cert=cert, key=key)
+    return {"ssl_certfile": str(cert), "ssl_keyfile": str(key), "ssl_cert_reqs": ssl.CERT_NONE}
 
 
 def client_ssl_context(ca_cert: Path, cert: Path, key: Path) -> ssl.SSLContext:
