@@ -297,6 +297,11 @@ def _secret(secrets_dir: Path, name: str) -> bytes:
     return path.read_bytes()
 
 
+# Nodes that only resident portals call as recipients: the card node (signing residents in
+# with the card) and the municipalities (online move-out, requests for the window).
+PORTAL_ONLY = (Role.CARD, Role.MUNICIPALITY)
+
+
 def build_node(
     entry: NodeEntry,
     *,
@@ -355,7 +360,7 @@ def build_node(
         node.checkpoint_signatures = CertificateCheckpointSignatures(verifier, entry)
     if entry.role in PROVIDER_NAMES:
         _add_provision(node, settings)
-    if entry.role is Role.LINKAGE:
+    if entry.role in PORTAL_ONLY or entry.role is Role.LINKAGE:
         _add_credentials(node, settings)
     if entry.role is Role.IMMIGRATION:
         relay.receipts[ImmigrationNotice.TYPE] = RecordNoticeOutcomes(node.unit_of_work, clock)
@@ -474,6 +479,8 @@ def register_recipient(
     if kind not in RECIPIENT_KINDS:
         raise ValueError(f"kind must be one of {RECIPIENT_KINDS}, got {kind!r}")
     check_id("recipient", recipient_id)
+    if node.entry.role in PORTAL_ONLY and kind != "portal":
+        raise ValueError(f"{node.entry.id} takes resident portals only (kind portal)")
     if kind == "agency":
         law = (
             node.provider.law()

@@ -8,6 +8,7 @@ resident portal runs ``provisions`` the same way.
 from __future__ import annotations
 
 import json
+import re
 import time
 from pathlib import Path
 from typing import Annotated, Any
@@ -15,6 +16,7 @@ from typing import Annotated, Any
 import typer
 from rich.progress import Progress
 
+from jukinet.adapters.network.agency_gateway import HttpProvisionGateway
 from jukinet.adapters.network.recipient_client import (
     RecipientClient,
     RecipientCredentials,
@@ -26,6 +28,7 @@ from jukinet.cli.media import pack_request, unpack_result
 from jukinet.cli.nodes import HomeOption, _settings, console, fail
 from jukinet.domain.errors import DomainError
 from jukinet.domain.provision import Channel
+from jukinet.nodes.agency.ports import BatchFile
 from jukinet.nodes.provision.batch_input import BatchFormat
 from jukinet.nodes.provision.batches import BatchRequest
 
@@ -43,13 +46,20 @@ NodeOption = Annotated[
 RecipientNodeOption = Annotated[
     str,
     typer.Option(
-        "--node", help="national, prefecture, or linkage (where agencies collect 機関別符号)"
+        "--node",
+        help="national, prefecture, or linkage (where agencies collect 機関別符号); for a "
+        "resident portal also card and municipality-<code>",
     ),
 ]
+# Where a recipient may be registered: besides the providing nodes, the linkage node for
+# agencies, and the card node and the municipalities for resident portals.
+REGISTERING_NODES = ("linkage", "card", "municipality-")
 
 
 def _providing_node(node_id: str, also: tuple[str, ...] = ()) -> str:
     allowed = ("national", "prefecture", *also)
+    if "municipality-" in also and re.fullmatch(r"municipality-[0-9]{6}", node_id):
+        return node_id  # a resident portal registered at a municipality
     if node_id not in allowed:
         raise fail(f"--node must be one of {', '.join(allowed)}, got {node_id!r}", 2)
     return node_id
@@ -70,11 +80,13 @@ def register(
     if (out / "recipient.json").exists():
         raise fail(f"{out} already holds credentials; choose another folder")
     settings = _settings(home)
-    provider = open_node(_providing_node(node, ("linkage",)), settings)
+    provider = open_node(_providing_node(node, REGISTERING_NODES), settings)
     try:
         credentials = register_recipient(provider, recipient, kind, operator, out, settings.pki_dir)
     except DomainError as refusal:
         raise fail(f"{refusal.field}: {refusal.problem}") from None
+    except ValueError as refusal:  # e.g. an agency at a node that takes portals only
+        raise fail(str(refusal), 2) from None
     console.print(f"registered {kind} {recipient} at {node}: fingerprint {credentials.fingerprint}")
     console.print(f"credentials written to {out} (keep client.key.pem secret)")
 
@@ -87,7 +99,7 @@ def revoke(
     home: HomeOption = None,
 ) -> None:
     """Revoke every credential of a recipient (refused within seconds; logged)."""
-    provider = open_node(_providing_node(node, ("linkage",)), _settings(home))
+    provider = open_node(_providing_node(node, REGISTERING_NODES), _settings(home))
     assert provider.credentials is not None
     revoked = provider.credentials.revoke(recipient, operator, provider.clock.now())
     if not revoked:
@@ -136,13 +148,14 @@ def query(
         "sex": sex,
         "address": address,
     }
-    payload = {
-        "affair": affair,
-        "key": {k: v for k, v in key.items() if v is not None},
-        "history": history,
-    }
-    answer = _call(_client(credentials, operator), "/provision/v1/identity-queries", payload)
-    console.print_json(json.dumps(answer, ensure_ascii=False))
+    client = _client(credentials, operator)
+    try:
+        given = {k: v for k, v in key.items() if v is not None}
+        answer = HttpProvisionGateway(client).identity_query(affair, given, history)
+    finally:
+        client.close()
+    document = {"provision_id": answer.provision_id, "matches": answer.matches}
+    console.print_json(json.dumps(document, ensure_ascii=False))
 
 
 @app.command("code-request")
@@ -223,16 +236,13 @@ def batch_submit(
 ) -> None:
     """Send a batch over the network; with --out, wait for it with a progress bar."""
     client = _client(credentials, operator)
-    query = f"affair={affair}&format={fmt.value}&history={str(history).lower()}"
-    if encoding:
-        query += f"&encoding={encoding}"
+    gateway = HttpProvisionGateway(client)
     try:
-        ticket = client.upload(f"/provision/v1/batches?{query}", source.read_bytes(), "text/csv")
-        console.print(f"batch {ticket['batch_id']}: {ticket['rows_total']:,} rows received")
+        batch = BatchFile(affair, source.read_bytes(), fmt, encoding, history, source.name)
+        ticket = gateway.submit_batch(batch)
+        console.print(f"batch {ticket.batch_id}: {ticket.rows_total:,} rows received")
         if out is not None:
-            _wait_and_fetch(client, ticket["batch_id"], out)
-    except RecipientRequestFailed as failure:
-        raise fail(str(failure)) from None
+            _wait_and_fetch(gateway, ticket.batch_id, out)
     finally:
         client.close()
 
@@ -247,25 +257,25 @@ def batch_fetch(
     """Wait for a batch (progress bar) and write its answers as JSON Lines."""
     client = _client(credentials, operator)
     try:
-        _wait_and_fetch(client, batch_id, out)
-    except RecipientRequestFailed as failure:
-        raise fail(str(failure)) from None
+        _wait_and_fetch(HttpProvisionGateway(client), batch_id, out)
     finally:
         client.close()
 
 
-def _wait_and_fetch(client: RecipientClient, batch_id: str, out: Path, poll: float = 1.0) -> None:
+def _wait_and_fetch(
+    gateway: HttpProvisionGateway, batch_id: str, out: Path, poll: float = 1.0
+) -> None:
     with Progress(console=console) as bar:
         task = bar.add_task("matching", total=None)
         while True:
-            status = client.get(f"/provision/v1/batches/{batch_id}")
-            bar.update(task, completed=status["rows_done"], total=status["rows_total"])
-            if status["state"] in ("done", "failed"):
+            status = gateway.batch_status(batch_id)
+            bar.update(task, completed=status.rows_done, total=status.rows_total)
+            if not status.running:
                 break
             time.sleep(poll)
-    if status["state"] == "failed":
-        raise fail(f"batch {batch_id} failed: {status['problem']}")
-    out.write_bytes(client.download(f"/provision/v1/batches/{batch_id}/result"))
+    if status.state == "failed":
+        raise fail(f"batch {batch_id} failed: {status.problem}")
+    out.write_bytes(gateway.batch_answers(batch_id))
     console.print(f"answers written to {out}")
 
 

@@ -10,6 +10,7 @@ import typer
 
 from jukinet.cli import (
     agency,
+    agency_portal,
     audit,
     cards,
     codes,
@@ -42,6 +43,9 @@ app.add_typer(
 app.command("verify")(nodes.verify)
 app.add_typer(
     agency.app, name="agency", help="Recipients of identity information: credentials, queries."
+)
+app.add_typer(
+    agency_portal.app, name="agency-portal", help="An agency's own portal: its operator accounts."
 )
 app.add_typer(reports.app, name="report", help="Published reports: notice, disclosures.")
 app.add_typer(cards.app, name="card", help="The card node's counter: 個人番号カード, PINs.")

@@ -85,7 +85,10 @@ def _node_id(role: str, code: str | None) -> str:
 def serve(
     role: Annotated[
         str,
-        typer.Argument(help="municipality, prefecture, national, linkage, card or immigration"),
+        typer.Argument(
+            help="municipality, prefecture, national, linkage, card, immigration, agency-portal"
+            " or resident-portal"
+        ),
     ],
     code: Annotated[str | None, typer.Option("--code", help="the municipality's code")] = None,
     home: HomeOption = None,
@@ -100,8 +103,30 @@ def serve(
     screens_host: Annotated[
         str, typer.Option("--screens-host", help="the address the screens listen on")
     ] = "127.0.0.1",
+    credentials: Annotated[
+        Path | None,
+        typer.Option("--credentials", help="portals: the recipient's credentials folder"),
+    ] = None,
+    port: Annotated[int | None, typer.Option("--port", help="portals: the browsers' port")] = None,
+    tls_cert: Annotated[
+        Path | None, typer.Option("--tls-cert", help="portals: the server certificate (PEM)")
+    ] = None,
+    tls_key: Annotated[
+        Path | None, typer.Option("--tls-key", help="portals: the server certificate's key")
+    ] = None,
 ) -> None:
-    """Serve one node over HTTPS with mutual TLS, with its outbox relay, until Ctrl-C."""
+    """Serve one node over HTTPS with mutual TLS, with its outbox relay, until Ctrl-C; or an
+    agency's portal (``agency-portal``: --credentials, --port) to its browsers."""
+    if role == "agency-portal":
+        from jukinet.cli import agency_portal  # it builds on this module's helpers
+
+        agency_portal.serve(credentials, home, port, screens_host, tls_cert, tls_key)
+        return
+    if role == "resident-portal":
+        from jukinet.cli import resident_portal
+
+        resident_portal.serve(credentials, home, port, screens_host, tls_cert, tls_key)
+        return
     settings = _settings(home)
     try:
         node_id = _node_id(role, code)

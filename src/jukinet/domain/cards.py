@@ -126,6 +126,7 @@ class CardAction(StrEnum):
     PIN_RESET = "pin-reset"
     PIN_CHECK = "pin-check"
     CONTINUED_USE = "continued-use"
+    PORTAL_SIGN_IN = "portal-sign-in"  # a resident signing in at a portal with the card
 
 
 @dataclass(frozen=True, slots=True)

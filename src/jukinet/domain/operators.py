@@ -40,6 +40,7 @@ class Permission(StrEnum):
     RIGHTS_HANDLE = "rights.handle"  # disclosure, correction and complaint cases
     AUDIT_READ = "audit.read"  # search the access log and its anomalies
     OPERATORS_ADMINISTER = "operators.administer"  # accounts, roles, unlocking
+    PROVISION_REQUEST = "provision.request"  # an agency's staff: ask a providing node (portal)
 
 
 class NotPermitted(DomainError):
@@ -80,6 +81,7 @@ class OperatorRole(StrEnum):
     PROVISION_OPERATOR = "provision-operator"  # J-LIS / prefecture staff
     AUDITOR = "auditor"  # reads the access log, nothing else
     ADMINISTRATOR = "administrator"  # accounts and roles, nothing else
+    AGENCY_OPERATOR = "agency-operator"  # an agency's staff at its own portal: queries, batches
 
 
 _CLERK = frozenset({Permission.RESIDENT_READ, Permission.REGISTER_CHANGE, Permission.COPY_ISSUE})
@@ -97,6 +99,7 @@ ROLE_PERMISSIONS: dict[OperatorRole, frozenset[Permission]] = {
     ),
     OperatorRole.AUDITOR: frozenset({Permission.AUDIT_READ}),
     OperatorRole.ADMINISTRATOR: frozenset({Permission.OPERATORS_ADMINISTER}),
+    OperatorRole.AGENCY_OPERATOR: frozenset({Permission.PROVISION_REQUEST}),
 }
 
 # Which roles make sense on which kind of node (a municipality has no provision staff, J-LIS
@@ -116,6 +119,8 @@ ROLES_AT_NODE: dict[str, frozenset[OperatorRole]] = {
     "national": frozenset(
         {OperatorRole.PROVISION_OPERATOR, OperatorRole.AUDITOR, OperatorRole.ADMINISTRATOR}
     ),
+    # An agency's own portal (portals/agency): outside the network, it asks as a recipient.
+    "agency-portal": frozenset({OperatorRole.AGENCY_OPERATOR, OperatorRole.ADMINISTRATOR}),
 }
 
 

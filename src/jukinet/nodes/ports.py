@@ -19,6 +19,7 @@ from jukinet.domain.access_log import AccessEntry, AccessQuery, Checkpoint, Stor
 from jukinet.domain.certificates import CertificateInfo, MoveOutCertificate
 from jukinet.domain.copies import HouseholdRecords, ResidentCopy
 from jukinet.domain.identity import IdentityInfo
+from jukinet.domain.online_requests import OnlineRequest
 from jukinet.domain.residents import Household, Resident
 from jukinet.domain.rights import Complaint, CorrectionRequest, DisclosureRequest
 from jukinet.domain.searches import SearchKey
@@ -422,6 +423,26 @@ class ProtectionRegister(Protocol):
     def record_inspection(self, record: InspectionRecord) -> None: ...
 
 
+class OnlineRequests(Protocol):
+    """Residents' requests filed through a resident portal, for the clerk at the window."""
+
+    def add(self, request: OnlineRequest) -> None: ...
+
+    def get(self, request_id: str) -> OnlineRequest | None:
+        """The request, locked for update until the unit of work ends (where supported)."""
+        ...
+
+    def update(self, request: OnlineRequest) -> None: ...
+
+    def pending(self) -> list[OnlineRequest]:
+        """Requests not completed yet, the oldest first."""
+        ...
+
+    def of_resident(self, resident_code: str, portal: str) -> list[OnlineRequest]:
+        """The requests ``portal`` filed for this 住民票コード, the newest first."""
+        ...
+
+
 class ResidentLookup(Protocol):
     """Exact-key look-ups of this register's records, and the area list of 閲覧."""
 
@@ -473,6 +494,9 @@ class MunicipalUnitOfWork(UnitOfWork, Protocol):
 
     @property
     def lookups(self) -> ResidentLookup: ...
+
+    @property
+    def online_requests(self) -> OnlineRequests: ...
 
 
 class IdentityStoreUnitOfWork(UnitOfWork, Protocol):
@@ -670,6 +694,14 @@ class Batches(Protocol):
         """The answered rows numbered ``after`` + 1 to ``after`` + ``limit``, in row order."""
         ...
 
+    def recent(self, limit: int) -> list[BatchTicket]:
+        """The batches received last, the newest first (at most ``limit``)."""
+        ...
+
+    def outcome_counts(self, batch_id: str) -> dict[str, int]:
+        """How many of the batch's answered rows had each outcome."""
+        ...
+
 
 class ProvisionUnitOfWork(IdentityStoreUnitOfWork, Protocol):
     @property
@@ -730,6 +762,16 @@ class DisclosureRequests(Protocol):
         """Requests received from ``first`` to ``last`` inclusive, oldest first."""
         ...
 
+    def undelivered(self) -> list[DisclosureRequest]:
+        """Requests decided but not yet handed over, the earliest decision first."""
+        ...
+
+    def filed_by_portal(
+        self, resident_codes: Sequence[str], portal: str
+    ) -> list[DisclosureRequest]:
+        """The online requests ``portal`` filed for any of these 住民票コード, newest first."""
+        ...
+
 
 class CorrectionRequests(Protocol):
     def add(self, correction: CorrectionRequest) -> None: ...
@@ -737,6 +779,14 @@ class CorrectionRequests(Protocol):
     def get(self, correction_id: str) -> CorrectionRequest | None: ...
 
     def update(self, correction: CorrectionRequest) -> None: ...
+
+    def unanswered(self) -> list[CorrectionRequest]:
+        """Correction requests not answered yet, oldest first."""
+        ...
+
+    def following(self, disclosure_ids: Sequence[str]) -> list[CorrectionRequest]:
+        """The correction requests that follow these disclosures, newest first."""
+        ...
 
 
 class Complaints(Protocol):

@@ -15,10 +15,12 @@ from jukinet.protocol.catalogue import Role
 from jukinet.protocol.directory import LINKAGE_ID
 from jukinet.web import (
     auth_api,
+    card_api,
     copies_api,
     household_api,
     linkage_api,
     node_api,
+    online_requests_api,
     problems,
     protection_api,
     provision_api,
@@ -27,6 +29,7 @@ from jukinet.web import (
     screens,
 )
 from jukinet.web.access_middleware import AccessTrail
+from jukinet.web.fast_lane import FastLane
 
 if TYPE_CHECKING:
     from jukinet.bootstrap import Node
@@ -51,6 +54,24 @@ async def _serving(_: FastAPI) -> AsyncIterator[None]:
     yield
 
 
+# Routes served by the fast lane (web/fast_lane.py): their handlers read the request
+# themselves and need nothing from FastAPI.
+HOT_PATHS = (("POST", provision_api.IMMEDIATE_PATH),)
+
+
+def _hot_routes(app: FastAPI) -> dict[tuple[str, str], Any]:
+    """The handlers of ``HOT_PATHS`` this app serves (included routers walked)."""
+    routes: list[Any] = []
+    for route in app.routes:
+        routes.extend(getattr(route, "effective_route_contexts", lambda r=route: [r])())
+    return {
+        (method, path): route.endpoint
+        for route in routes
+        for method, path in HOT_PATHS
+        if getattr(route, "path", None) == path and method in getattr(route, "methods", ())
+    }
+
+
 def create_app(node: Node) -> FastAPI:
     app = FastAPI(
         title=f"jukinet {node.entry.role.value} node {node.entry.id}",
@@ -71,6 +92,9 @@ def create_app(node: Node) -> FastAPI:
         app.include_router(copies_api.router(node.supply, node.operators))
         desk = ProtectionDesk.of(node.supply)
         app.include_router(protection_api.router(desk, node.operators))
+        app.include_router(
+            online_requests_api.router(node.supply, node.operators, node.authenticator)
+        )
     if node.provider is not None and node.authenticator is not None:
         app.include_router(
             provision_api.router(
@@ -79,10 +103,16 @@ def create_app(node: Node) -> FastAPI:
         )
     if node.entry.role is Role.NATIONAL and node.provider and node.authenticator:
         app.include_router(household_api.router(node.provider, node.authenticator, node.peer))
+    if node.cards is not None and node.authenticator is not None:
+        app.include_router(card_api.router(node.cards, node.authenticator))
     if node.entry.role is Role.LINKAGE and node.authenticator is not None:
         app.include_router(linkage_api.router(node.unit_of_work, node.authenticator))
     if node.provider is not None and node.rights is not None and node.operators is not None:
         app.include_router(rights_api.router(node.rights, node.operators, node.authenticator))
+
+    hot = _hot_routes(app)
+    if hot:
+        app.add_middleware(FastLane, routes=hot)
 
     @app.get("/health", tags=["operations"])
     async def health() -> dict[str, Any]:

@@ -78,56 +78,65 @@ def problem(status: int, title: str, **extra: object) -> JSONResponse:
     return JSONResponse({"status": status, "title": title, **extra}, status, media_type=PROBLEM)
 
 
+def problem_of(error: Exception) -> tuple[int, str, dict[str, Any]]:
+    """The status, title and further members of the problem that answers ``error``."""
+    if isinstance(error, DomainError):
+        status = _status(error, DOMAIN_STATUS, 422)
+        return status, error.kind, {"field": error.field, "detail": error.problem}
+    if isinstance(error, ProtocolError):
+        status = _status(error, PROTOCOL_STATUS, 400)
+        return status, "envelope refused", {"reason": error.reason, "detail": error.detail}
+    if isinstance(error, PeerUnavailable):
+        return 503, "peer unavailable", {"detail": str(error)}
+    if isinstance(error, PeerRejected):
+        return 502, "peer refused", {"reason": error.reason, "detail": error.detail}
+    if isinstance(error, RequestValidationError):
+        first = error.errors()[0] if error.errors() else {}
+        # For JSON that does not parse, the location ends with a character offset, not a name.
+        names = [str(p) for p in first.get("loc", ())[1:] if not isinstance(p, int)]
+        detail = first.get("msg", "invalid request")
+        return 422, "invalid-value", {"field": ".".join(names) or "body", "detail": detail}
+    if isinstance(error, StarletteHTTPException):
+        return error.status_code, str(error.detail), {}
+    log.exception("unexpected error", error=repr(error))
+    return 500, "internal error", {"detail": "the error was logged; nothing was written"}
+
+
+def answer_of(error: Exception) -> Response:
+    """``error`` as problem+json (for code answering outside FastAPI's handlers)."""
+    status, title, extra = problem_of(error)
+    response = problem(status, title, **extra)
+    if isinstance(error, StarletteHTTPException):
+        response.headers.update(error.headers or {})
+    return response
+
+
 # The screens answer the same problems as pages: (request, status, title, extra) → a page.
 ProblemPage = Callable[[Request, int, str, dict[str, Any]], Response]
+
+HANDLED = (
+    DomainError,
+    ProtocolError,
+    PeerUnavailable,
+    PeerRejected,
+    RequestValidationError,
+    StarletteHTTPException,
+    Exception,
+)
 
 
 def install(app: FastAPI, page: ProblemPage | None = None, page_prefix: str = "/ui") -> None:
     """Answer every error as problem+json; under ``page_prefix``, when ``page`` is given, as
     the screens' error page with the same status, title, field and detail."""
 
-    def answer(request: Request, status: int, title: str, **extra: Any) -> Response:
+    async def answer(request: Request, error: Exception) -> Response:
         if page is not None and request.url.path.startswith(page_prefix):
-            return page(request, status, title, extra)
-        return problem(status, title, **extra)
+            status, title, extra = problem_of(error)
+            response = page(request, status, title, extra)
+            if isinstance(error, StarletteHTTPException):
+                response.headers.update(error.headers or {})
+            return response
+        return answer_of(error)
 
-    @app.exception_handler(DomainError)
-    async def domain_error(request: Request, error: DomainError) -> Response:
-        status = _status(error, DOMAIN_STATUS, 422)
-        return answer(request, status, error.kind, field=error.field, detail=error.problem)
-
-    @app.exception_handler(ProtocolError)
-    async def protocol_error(request: Request, error: ProtocolError) -> Response:
-        status = _status(error, PROTOCOL_STATUS, 400)
-        return answer(request, status, "envelope refused", reason=error.reason, detail=error.detail)
-
-    @app.exception_handler(PeerUnavailable)
-    async def peer_unavailable(request: Request, error: PeerUnavailable) -> Response:
-        return answer(request, 503, "peer unavailable", detail=str(error))
-
-    @app.exception_handler(PeerRejected)
-    async def peer_rejected(request: Request, error: PeerRejected) -> Response:
-        return answer(request, 502, "peer refused", reason=error.reason, detail=error.detail)
-
-    @app.exception_handler(RequestValidationError)
-    async def request_invalid(request: Request, error: RequestValidationError) -> Response:
-        first = error.errors()[0] if error.errors() else {}
-        # For JSON that does not parse, the location ends with a character offset, not a name.
-        names = [str(p) for p in first.get("loc", ())[1:] if not isinstance(p, int)]
-        field = ".".join(names) or "body"
-        return answer(
-            request, 422, "invalid-value", field=field, detail=first.get("msg", "invalid request")
-        )
-
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, error: StarletteHTTPException) -> Response:
-        response = answer(request, error.status_code, str(error.detail))
-        response.headers.update(error.headers or {})
-        return response
-
-    @app.exception_handler(Exception)
-    async def unexpected(request: Request, error: Exception) -> Response:
-        log.exception("unexpected error", error=repr(error))
-        return answer(
-            request, 500, "internal error", detail="the error was logged; nothing was written"
-        )
+    for kind in HANDLED:
+        app.add_exception_handler(kind, answer)

@@ -130,6 +130,9 @@ def _ticket(ticket: BatchTicket) -> dict[str, Any]:
     }
 
 
+IMMEDIATE_PATH = "/provision/v1/identity-queries"
+
+
 def router(
     provider: Provider,
     auth: RecipientAuthenticator,
@@ -141,7 +144,7 @@ def router(
     Portal = Annotated[Caller, Depends(auth.dependency("portal"))]  # noqa: N806
 
     @api.post(
-        "/provision/v1/identity-queries",
+        IMMEDIATE_PATH,
         tags=["provision"],
         summary="即時提供",
         openapi_extra={

@@ -25,7 +25,7 @@ from jukinet.domain.operators import Permission, Principal
 from jukinet.domain.rights import DisclosureRequest
 from jukinet.nodes.operators.offices import OperatorOffice
 from jukinet.nodes.provision.providers import Caller
-from jukinet.nodes.rights import complaints, corrections, disclosures, notices
+from jukinet.nodes.rights import complaints, corrections, disclosures, notices, online
 from jukinet.nodes.rights.offices import RightsOffice
 from jukinet.nodes.rights.statistics import disclosure_statistics
 from jukinet.web import rights_messages as messages
@@ -47,6 +47,7 @@ def router(
         api.include_router(routes(office, operator))
     if auth is not None:
         api.include_router(_portal_routes(office, auth))
+        api.include_router(_resident_routes(office, auth))
     return api
 
 
@@ -278,5 +279,42 @@ def _portal_routes(office: RightsOffice, auth: RecipientAuthenticator) -> APIRou
     async def notice(request_id: str, caller: Portal) -> Response:
         written = await run_in_threadpool(notices.online_answer, request_id, caller, office)
         return await _pdf(render_disclosure_notice, written, f"disclosure-{request_id}")
+
+    return api
+
+
+def _resident_routes(office: RightsOffice, auth: RecipientAuthenticator) -> APIRouter:
+    """A resident portal's own look-ups for the resident it signed in, and corrections online."""
+    api = APIRouter(prefix="/resident/v1", tags=["residents"])
+    Portal = Annotated[Caller, Depends(auth.dependency("portal"))]  # noqa: N806
+
+    @api.post("/identity", summary="The resident's own identity information (not a provision)")
+    async def identity(body: messages.PersonBody, caller: Portal) -> dict[str, Any]:
+        person = body.model_dump(exclude_none=True)
+        found = await run_in_threadpool(online.own_identity, person, caller, office)
+        return {"identity": found.to_wire()}
+
+    @api.post("/case-records", summary="The resident's online requests filed by this portal")
+    async def cases(body: messages.PersonBody, caller: Portal) -> dict[str, Any]:
+        person = body.model_dump(exclude_none=True)
+        found = await run_in_threadpool(online.portal_cases, person, caller, office)
+        today = office.clock.today()
+        return {
+            "disclosures": [messages.disclosure_wire(r, today) for r in found.disclosures],
+            "corrections": [messages.correction_wire(c) for c in found.corrections],
+        }
+
+    @api.post(
+        "/correction-requests", status_code=201, summary="訂正の申出 online, after a disclosure"
+    )
+    async def correction(body: messages.OnlineCorrectionBody, caller: Portal) -> dict[str, Any]:
+        cmd = online.FileOnlineCorrection(
+            body.person.model_dump(exclude_none=True),
+            body.disclosure_id,
+            body.items,
+            body.statement,
+        )
+        filed = await run_in_threadpool(online.file_online_correction, cmd, caller, office)
+        return messages.correction_wire(filed)
 
     return api

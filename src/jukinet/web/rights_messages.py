@@ -91,6 +91,15 @@ class ComplaintBody(Body):
     received_on: Day = None
 
 
+class OnlineCorrectionBody(Body):
+    """訂正の申出 filed online by the portal that filed the disclosure."""
+
+    person: PersonBody
+    disclosure_id: str
+    items: list[str] = Field(examples=[["address"]])
+    statement: str
+
+
 class ComplaintAnswerBody(Body):
     answer: str
     answered_on: Day = None

@@ -25,6 +25,7 @@ from tests.integration.provision.conftest import (
 
 from jukinet.adapters.crypto.request_signatures import sign_request
 from jukinet.adapters.network.recipient_client import RecipientClient, RecipientRequestFailed
+from jukinet.web.fast_lane import FastLane
 
 
 def ask(
@@ -333,3 +334,21 @@ def test_the_openapi_document_describes_the_query_body(world: World) -> None:
     schema = operation["requestBody"]["content"]["application/json"]["schema"]
     assert {"affair", "key", "history"} <= set(schema["properties"])
     assert "resident_code" in schema["properties"]["key"]["properties"]
+
+
+def test_immediate_provision_takes_the_fast_lane_and_keeps_the_apps_other_answers(
+    world: World,
+) -> None:
+    """The hot route skips the framework (bench/provision.py measures it): its handler is in
+    the fast lane, while another method on the same path still gets the app's 405."""
+    lanes = [m for m in world.national.app.user_middleware if m.cls is FastLane]
+    assert [sorted(lane.kwargs["routes"]) for lane in lanes] == [
+        [("POST", "/provision/v1/identity-queries")]
+    ]
+    assert world.country.bridge is not None
+    raw = httpx.Client(transport=world.country.bridge, base_url=world.national.entry.endpoint)
+    assert raw.get("/provision/v1/identity-queries").status_code == 405
+    unsigned = raw.post("/provision/v1/identity-queries", json={"affair": PENSION})
+    assert unsigned.status_code == 401
+    assert unsigned.headers["content-type"] == "application/problem+json"
+    assert "WWW-Authenticate" in unsigned.headers

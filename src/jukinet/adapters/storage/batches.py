@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from typing import Any
 
 import orjson
-from sqlalchemy import MetaData, Table, and_, literal, or_, select, union_all, update
-from sqlalchemy.engine import Connection
+from sqlalchemy import MetaData, Table, and_, func, literal, or_, select, union_all, update
+from sqlalchemy.engine import Connection, RowMapping
 
 from jukinet.adapters.storage.bulk import insert_rows
 from jukinet.adapters.storage.moments import as_utc
@@ -59,10 +59,7 @@ class SqlBatches:
         row = self._connection.execute(select(b).where(b.c.batch_id == batch_id)).mappings().first()
         if row is None:
             return None
-        values = dict(row)
-        values["received_at"] = as_utc(values["received_at"])
-        values["finished_at"] = as_utc(values["finished_at"])
-        return BatchTicket(**values)
+        return _ticket(row)
 
     def pending(self) -> list[str]:
         b = self._batches
@@ -111,12 +108,31 @@ class SqlBatches:
         )
         return [RowResult(*row) for row in self._connection.execute(query)]
 
+    def recent(self, limit: int) -> list[BatchTicket]:
+        b = self._batches
+        query = select(b).order_by(b.c.received_at.desc(), b.c.batch_id.desc()).limit(limit)
+        return [_ticket(row) for row in self._connection.execute(query).mappings()]
+
+    def outcome_counts(self, batch_id: str) -> dict[str, int]:
+        x = self._results
+        query = (
+            select(x.c.outcome, func.count()).where(x.c.batch_id == batch_id).group_by(x.c.outcome)
+        )
+        return {outcome: int(count) for outcome, count in self._connection.execute(query)}
+
     def update(self, batch_id: str, **changes: object) -> None:
         unknown = set(changes) - _UPDATABLE
         if unknown:
             raise ValueError(f"cannot change {sorted(unknown)} of a batch")
         b = self._batches
         self._connection.execute(update(b).where(b.c.batch_id == batch_id).values(**changes))
+
+
+def _ticket(row: RowMapping) -> BatchTicket:
+    values = dict(row)
+    values["received_at"] = as_utc(values["received_at"])
+    values["finished_at"] = as_utc(values["finished_at"])
+    return BatchTicket(**values)
 
 
 def _joins(r: Table, c: Table, in_range: Any, prefecture: str | None) -> Any:

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from jukinet.adapters.crypto.request_signatures import Credential
 from jukinet.adapters.storage.moments import as_utc
+from jukinet.nodes.provision.recipients import CredentialLine, RegistryChange
 
 
 class SqlRecipientCredentials:
@@ -80,6 +81,33 @@ class SqlRecipientCredentials:
         with self._engine.connect() as connection:
             rows = connection.execute(select(c).order_by(c.c.id)).mappings().all()
         return [dict(row) for row in rows]
+
+    def listed(self) -> list[CredentialLine]:
+        t = self._table
+        columns = [t.c[name] for name in CredentialLine.__dataclass_fields__]
+        query = select(*columns).order_by(t.c.recipient_id, t.c.registered_at)
+        with self._engine.connect() as connection:
+            rows = connection.execute(query).mappings().all()
+        return [
+            CredentialLine(
+                **{
+                    **row,
+                    "not_after": as_utc(row["not_after"]),
+                    "registered_at": as_utc(row["registered_at"]),
+                    "revoked_at": as_utc(row["revoked_at"]),
+                }
+            )
+            for row in rows
+        ]
+
+    def latest_changes(self, limit: int, subject: str | None = None) -> list[RegistryChange]:
+        c = self._changes
+        query = select(c.c.at, c.c.operator, c.c.action, c.c.subject, c.c.detail)
+        if subject is not None:
+            query = query.where(c.c.subject == subject)
+        with self._engine.connect() as connection:
+            rows = connection.execute(query.order_by(c.c.id.desc()).limit(limit)).all()
+        return [RegistryChange(as_utc(at), *rest) for at, *rest in rows]
 
     def _log(
         self,

@@ -7,6 +7,7 @@ Lists of document kinds and of disputed items are stored comma-separated.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -59,6 +60,26 @@ class SqlDisclosureRequests:
             select(t)
             .where(t.c.received_on.between(first, last))
             .order_by(t.c.received_on, t.c.request_id)
+        )
+        return [_disclosure(row) for row in self._connection.execute(query).mappings()]
+
+    def filed_by_portal(
+        self, resident_codes: Sequence[str], portal: str
+    ) -> list[DisclosureRequest]:
+        t = self._table
+        query = (
+            select(t)
+            .where(t.c.resident_code.in_(list(resident_codes)), t.c.portal == portal)
+            .order_by(t.c.received_on.desc(), t.c.request_id.desc())
+        )
+        return [_disclosure(row) for row in self._connection.execute(query).mappings()]
+
+    def undelivered(self) -> list[DisclosureRequest]:
+        t = self._table
+        query = (
+            select(t)
+            .where(t.c.decision.is_not(None), t.c.delivery.is_(None))
+            .order_by(t.c.decided_on, t.c.request_id)
         )
         return [_disclosure(row) for row in self._connection.execute(query).mappings()]
 
@@ -144,6 +165,22 @@ class SqlCorrectionRequests:
         t = self._table
         where = t.c.correction_id == correction.correction_id
         self._connection.execute(t.update().where(where), _correction_row(correction))
+
+    def following(self, disclosure_ids: Sequence[str]) -> list[CorrectionRequest]:
+        t = self._table
+        query = (
+            select(t)
+            .where(t.c.disclosure_id.in_(list(disclosure_ids)))
+            .order_by(t.c.received_on.desc(), t.c.correction_id.desc())
+        )
+        return [_correction(row) for row in self._connection.execute(query).mappings()]
+
+    def unanswered(self) -> list[CorrectionRequest]:
+        t = self._table
+        query = (
+            select(t).where(t.c.answered_on.is_(None)).order_by(t.c.received_on, t.c.correction_id)
+        )
+        return [_correction(row) for row in self._connection.execute(query).mappings()]
 
 
 def _correction_row(correction: CorrectionRequest) -> dict[str, Any]:

@@ -613,7 +613,27 @@ def municipal_metadata() -> MetaData:
     _immigration_notices_received(metadata)
     _protection(metadata)
     _access_log(metadata)
+    _credentials(metadata)  # resident portals' signed requests (online move-out, code change)
+    _online_requests(metadata)
     return metadata
+
+
+def _online_requests(metadata: MetaData) -> None:
+    """Requests residents filed through a resident portal that a clerk completes at the window
+    (住民票コードの変更請求), pending until then."""
+    Table(
+        "online_requests",
+        metadata,
+        Column("request_id", ID, primary_key=True),
+        Column("kind", String(30), nullable=False),
+        Column("resident_code", CODE11, nullable=False, index=True),
+        Column("portal", String(64), nullable=False),
+        Column("filed_by", String(64), nullable=False),
+        Column("filed_at", DateTime(timezone=True), nullable=False),
+        Column("state", String(10), nullable=False, index=True),
+        Column("completed_at", DateTime(timezone=True)),
+        Column("completed_by", String(64)),
+    )
 
 
 def prefecture_metadata() -> MetaData:
@@ -709,6 +729,7 @@ def card_metadata() -> MetaData:
         Column("outcome", String(20), nullable=False),
         Column("detail", Text, nullable=False),
     )
+    _credentials(metadata)  # resident portals signing residents in with the card
     return metadata
 
 

@@ -34,6 +34,7 @@ from jukinet.adapters.storage.municipal import (
     SqlResidents,
 )
 from jukinet.adapters.storage.national import SqlIssuedCodes, SqlIssuedMyNumbers
+from jukinet.adapters.storage.online_requests import SqlOnlineRequests
 from jukinet.adapters.storage.protection import SqlProtectionRegister, SqlResidentLookup
 from jukinet.adapters.storage.provision import SqlIdentitySearch, SqlProvisionLog
 from jukinet.adapters.storage.rights import SqlRightsCases
@@ -95,6 +96,7 @@ class SqlMunicipalUnitOfWork(SqlStaffedUnitOfWork):
         self.copies = SqlCopyRegister(connection, metadata)
         self.protection = SqlProtectionRegister(connection, metadata)
         self.lookups = SqlResidentLookup(connection, metadata)
+        self.online_requests = SqlOnlineRequests(connection, metadata)
 
 
 class SqlIdentityStoreUnitOfWork(SqlStaffedUnitOfWork):

@@ -59,7 +59,34 @@ def resident_view(
                 "notified_on": c.notified_on.isoformat(),
                 "recorded_at": c.recorded_at.isoformat(),
                 "operator": c.operator,
+                "changes": changed_items(c.before, c.after),
             }
             for c in history
         ],
     }
+
+
+# Kept by every change for the register's own bookkeeping: not what a clerk calls a change.
+BOOKKEEPING = frozenset({"version", "last_reason", "last_change_date"})
+
+
+def changed_items(before: dict[str, Any] | None, after: dict[str, Any]) -> list[dict[str, Any]]:
+    """What one change altered, item by item: ``{"item", "before", "after"}`` with a nested
+    item by its dotted name (``name.family``). A new record has no ``before``: nothing is
+    listed, the record itself is what happened."""
+    if before is None:
+        return []
+    return [
+        {"item": item, "before": old, "after": new}
+        for item, old, new in _differences("", before, after)
+        if item not in BOOKKEEPING
+    ]
+
+
+def _differences(prefix: str, before: Any, after: Any) -> list[tuple[str, Any, Any]]:
+    if isinstance(before, dict) and isinstance(after, dict):
+        found = []
+        for key in dict.fromkeys([*before, *after]):
+            found += _differences(f"{prefix}{key}.", before.get(key), after.get(key))
+        return found
+    return [] if before == after else [(prefix.rstrip("."), before, after)]

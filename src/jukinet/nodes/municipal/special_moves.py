@@ -254,6 +254,16 @@ def record_special_move_in(data: object, operator: str, supply: CodeSupply) -> S
     )
 
 
+def waiting_information(holder_code: str, supply: CodeSupply) -> list[CertificateInfo]:
+    """The unused 転出証明書情報 that arrived here for a card holder's 特例転入, the holder's
+    first: whom the clerk can expect, and the planned move-out their deadline counts from."""
+    with supply.unit_of_work() as uow:
+        found = [
+            info for info, used in uow.arriving_certificates.of_holder(holder_code) if not used
+        ]
+    return sorted(found, key=lambda info: not info.is_holder)
+
+
 def _member_relationships(form: Form) -> dict[str, Relationship]:
     """``members``: the household members who come now, each with their 続柄 to the head."""
     raw = form.data.get("members", [])

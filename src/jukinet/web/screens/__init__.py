@@ -1,7 +1,7 @@
 """The screens people use, served by the node they work on (Jinja2 + HTMX, under ``/ui/``).
 
 * a municipality serves the window terminal (統合端末): ``terminal.py``;
-* the prefecture and national nodes serve their consoles: ``consoles.py``;
+* the prefecture and national nodes serve their consoles: ``console/``;
 * the resident and agency portals are apps of their own (``portals/``), since they stand
   outside the network and reach it as recipients do.
 
@@ -20,7 +20,7 @@ from fastapi.staticfiles import StaticFiles
 
 from jukinet.domain.municipalities import municipality
 from jukinet.protocol.catalogue import Role
-from jukinet.web.screens import staff
+from jukinet.web.screens import console, staff, terminal
 from jukinet.web.screens.rendering import STATIC, MenuItem, Screens
 
 if TYPE_CHECKING:
@@ -42,7 +42,8 @@ def node_title(node: Node) -> str:
 
 def menu_of(node: Node) -> tuple[MenuItem, ...]:
     """The node's menu: what each of its screens offers, for the roles that may use it."""
-    return (HOME,)
+    terminal_menu = terminal.MENU if node.supply is not None else ()  # a municipality's window
+    return (HOME, *terminal_menu, *console.menu_of(node))  # J-LIS, prefecture: consoles
 
 
 def screens_of(node: Node) -> Screens:
@@ -60,3 +61,7 @@ def install(app: FastAPI, node: Node, screens: Screens) -> None:
     app.mount("/ui/static", StaticFiles(directory=STATIC), name="ui-static")
     staff.install_handlers(app, screens)
     app.include_router(staff.router(office, screens))
+    if node.supply is not None:
+        app.include_router(terminal.router(node.supply, office, screens))
+    if console.serves_console(node):
+        app.include_router(console.router(node, office, screens))
