@@ -17,6 +17,11 @@ SERIAL = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 def replace_tokens_with_accounts() -> None:
     op.drop_table("operator_tokens")
+    create_operator_tables()
+
+
+def create_operator_tables() -> None:
+    """Accounts, sessions and the operators' log (also the agency portal's first schema)."""
     op.create_table(
         "operator_accounts",
         sa.Column("operator_id", sa.String(32), primary_key=True),
