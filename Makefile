@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test gate bench setup clean
+.PHONY: demo test gate bench screenshots setup clean
 
 $(STAMP): pyproject.toml constraints.txt
 	scripts/system-packages
@@ -28,6 +28,10 @@ gate: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/propagation.py
+
+# The docs' images: the browser tests, saving each main screen into docs/images/.
+screenshots: $(STAMP)
+	JUKINET_SCREENSHOTS=docs/images $(BIN)/pytest tests/browser -p no:randomly
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import pyotp
 import pytest
 from typer.testing import CliRunner
 
 from jukinet.cli.main import app
+from jukinet.deployments import Deployment
+from jukinet.nodes.operators import sessions
+from jukinet.settings import Settings
 
 
 @pytest.mark.slow
@@ -25,3 +30,32 @@ def test_the_demo_registers_lives_and_ends_consistent(tmp_path: Path) -> None:
         assert event in result.output
     assert (home / "pki" / "ca.cert.pem").exists()
     assert (home / "directory.json").exists()
+    assert_the_written_accounts_sign_in(home)
+
+
+def assert_the_written_accounts_sign_in(home: Path) -> None:
+    """operators.txt names every screen's account, and its passwords and secrets work."""
+    written = (home / "operators.txt").read_text(encoding="utf-8")
+    assert (home / "operators.txt").stat().st_mode & 0o077 == 0
+    for role in ("window-clerk", "supervisor", "provision-operator", "auditor", "agency-operator"):
+        assert role in written
+    assert "PIN" in written
+    assert "card number" in written
+    first = re.search(
+        r"\[municipality-131016\] (\S+)\n  operator ID  (\S+) .*\n  password     (\S+)\n"
+        r"  TOTP secret  (\S+)",
+        written,
+    )
+    assert first is not None
+    url, operator_id, password, secret = first.groups()
+    assert url.startswith("http://127.0.0.1:")
+    assert url.endswith("/ui/")
+    country = Deployment.open(Settings(home=home, database_url=f"sqlite:///{home / 'db'}"))
+    try:
+        office = country.municipality("131016").operators
+        assert office is not None
+        code = pyotp.TOTP(secret).at(office.clock.now())
+        signed = sessions.sign_in(sessions.SignIn(operator_id, password, code, "demo-01"), office)
+        assert signed.token
+    finally:
+        country.close()

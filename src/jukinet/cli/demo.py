@@ -37,6 +37,7 @@ from jukinet.settings import Settings
 from jukinet.sim.moves import MovesRun, run_moves
 from jukinet.sim.provision import ProvisionRun, run_provision
 from jukinet.sim.scenario import Story, municipality_counts
+from jukinet.sim.screens import ScreensRun, serve_screens
 
 # Real local-government codes: four prefectures, six municipalities (two in Tokyo).
 DEMO_MUNICIPALITIES = ("131016", "131041", "142042", "271276", "012033", "472018")
@@ -77,17 +78,20 @@ def run(
     console.rule("jukinet demo")
     create_deployment(settings, plans)
     country = Deployment.open(settings, https=True)
+    screens: ScreensRun | None = None
     try:
         country.serve_https()
         country.start_relays()
         _show_nodes(country)
         clean = _tell_story(country, people, events, seed)
+        screens = serve_screens(country, settings.home)
+        _show_screens(screens)
     finally:
         if once:
-            country.close()
+            _close(country, screens)
     if once:
         raise typer.Exit(0 if clean else 1)
-    _serve_until_interrupted(country, settings)
+    _serve_until_interrupted(country, screens, settings)
 
 
 def _spread(plans: list[NodePlan]) -> list[NodePlan]:
@@ -200,11 +204,41 @@ def _show_counts(country: Deployment) -> None:
     console.print(table)
 
 
-def _serve_until_interrupted(country: Deployment, settings: Settings) -> None:
+def _show_screens(screens: ScreensRun) -> None:
+    console.rule("画面 (the screens, for a browser on this machine)")
+    table = Table("who", "where", "URL")
+    for where, url in screens.urls.items():
+        table.add_row(_USERS.get(where.split("-")[0], where), where, url)
+    console.print(table)
+    console.print(
+        f"Accounts (operator ID, password, TOTP secret) and the resident's card and PIN are in "
+        f"{screens.file}."
+    )
+
+
+_USERS = {
+    "municipality": "clerks: the window terminal",
+    "prefecture": "prefecture staff: the console",
+    "national": "J-LIS staff: the console",
+    "resident": "a resident: the resident portal",
+    "agency": "日本年金機構's staff: the agency portal",
+}
+
+
+def _close(country: Deployment, screens: ScreensRun | None) -> None:
+    if screens is not None:
+        screens.close()
+    country.close()
+
+
+def _serve_until_interrupted(
+    country: Deployment, screens: ScreensRun | None, settings: Settings
+) -> None:
     console.rule("serving")
     console.print(
         f"The nodes keep serving on localhost (mutual TLS; CA and certificates in "
-        f"{settings.pki_dir}). Check consistency again from another terminal with\n"
+        f"{settings.pki_dir}), and the screens at the URLs above. Check consistency again "
+        f"from another terminal with\n"
         f"  jukinet verify --home {settings.home}\nPress Ctrl-C to stop."
     )
     try:
@@ -213,4 +247,4 @@ def _serve_until_interrupted(country: Deployment, settings: Settings) -> None:
     except KeyboardInterrupt:
         console.print("stopping")
     finally:
-        country.close()
+        _close(country, screens)
