@@ -30,6 +30,7 @@ from jukinet.web import (
 )
 from jukinet.web.access_middleware import AccessTrail
 from jukinet.web.fast_lane import FastLane
+from jukinet.web.threads import REQUEST_THREADS
 
 if TYPE_CHECKING:
     from jukinet.bootstrap import Node
@@ -40,12 +41,6 @@ def _linkage(node: Node) -> provision_api.Linkage | None:
     if node.entry.role is not Role.NATIONAL or LINKAGE_ID not in node.directory.nodes:
         return None
     return provision_api.Linkage(node.peer, node.directory.node(LINKAGE_ID).endpoint)
-
-
-# Use cases run in worker threads, each with one store connection: no more threads than the
-# store's connection pool holds (adapters/storage/engines.py POOL_SIZE, less the relay's and
-# the batch worker's), so that no request waits on, or churns, a connection.
-REQUEST_THREADS = 16
 
 
 @asynccontextmanager

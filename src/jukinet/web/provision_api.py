@@ -32,6 +32,7 @@ from jukinet.nodes.provision.immediate import IdentityQuery, provide_identity
 from jukinet.nodes.provision.providers import Caller, Provider
 from jukinet.nodes.provision.records import provision_records
 from jukinet.web.recipient_auth import RecipientAuthenticator
+from jukinet.web.threads import run_hot
 
 
 class SearchKeyBody(BaseModel):
@@ -160,7 +161,7 @@ def router(
         caller = await auth.caller_of(request, "agency")
         body = _query_body(await request.body())
         query = IdentityQuery(body.affair, body.key.model_dump(exclude_none=True), body.history)
-        answer = await run_in_threadpool(provide_identity, query, caller, provider)
+        answer = await run_hot(provide_identity, query, caller, provider)
         document = {
             "provision_id": answer.provision_id,
             "matches": [person.to_wire() for person in answer.people],

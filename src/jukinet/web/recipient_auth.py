@@ -18,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from jukinet.adapters.crypto.request_signatures import (
     SCHEME,
     AuthenticationFailed,
+    Authorization,
     Credential,
     SignedRequest,
     parse_authorization,
@@ -57,10 +58,11 @@ class RecipientAuthenticator:
         self._cache[fingerprint] = (now, found)
         return found
 
-    def authenticate(self, request: SignedRequest, kind: str) -> Caller:
-        fingerprint, _, _ = parse_authorization(request.authorization)
-        credential = self.credential(fingerprint)
-        verify_request(request, credential, self._now(), self._max_skew)
+    def authenticate(
+        self, request: SignedRequest, authorization: Authorization, kind: str
+    ) -> Caller:
+        credential = self.credential(authorization.fingerprint)
+        verify_request(request, authorization, credential, self._now(), self._max_skew)
         assert credential is not None
         if credential.kind != kind:
             raise AuthenticationFailed(f"this endpoint needs a {kind} credential")
@@ -85,9 +87,8 @@ class RecipientAuthenticator:
                 "(split the batch, or send it on media)",
             )
 
-    def _fresh(self, authorization: str | None) -> bool:
-        """Whether the credential this header names is in the cache (no database read)."""
-        fingerprint, _, _ = parse_authorization(authorization)
+    def _fresh(self, fingerprint: str) -> bool:
+        """Whether the credential of ``fingerprint`` is in the cache (no database read)."""
         cached = self._cache.get(fingerprint)
         return cached is not None and timedelta(0) <= self._now() - cached[0] < CACHE_FOR
 
@@ -106,9 +107,10 @@ class RecipientAuthenticator:
             await request.body(),
         )
         try:
-            if self._fresh(signed.authorization):
-                return self.authenticate(signed, kind)
-            return await run_in_threadpool(self.authenticate, signed, kind)
+            authorization = parse_authorization(signed.authorization)
+            if self._fresh(authorization.fingerprint):
+                return self.authenticate(signed, authorization, kind)
+            return await run_in_threadpool(self.authenticate, signed, authorization, kind)
         except AuthenticationFailed as failure:
             log.warning(
                 "recipient authentication failed",

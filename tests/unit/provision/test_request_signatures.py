@@ -12,6 +12,7 @@ from jukinet.adapters.crypto.request_signatures import (
     AuthenticationFailed,
     Credential,
     SignedRequest,
+    parse_authorization,
     sign_request,
     verify_request,
 )
@@ -51,12 +52,13 @@ def request(body: bytes = BODY, signed_at: datetime = NOW, **headers: str) -> Si
 
 def refusal(signed: SignedRequest, held: Credential | None) -> str:
     with pytest.raises(AuthenticationFailed) as failed:
-        verify_request(signed, held, NOW, SKEW)
+        verify_request(signed, parse_authorization(signed.authorization), held, NOW, SKEW)
     return failed.value.reason
 
 
 def test_a_request_signed_with_the_registered_key_is_accepted() -> None:
-    verify_request(request(), credential(), NOW, SKEW)  # raises if refused
+    signed = request()
+    verify_request(signed, parse_authorization(signed.authorization), credential(), NOW, SKEW)
 
 
 @pytest.mark.parametrize(

@@ -76,7 +76,9 @@ def _sqlite_pragmas(synchronous: str) -> Any:
     return apply
 
 
-POOL_SIZE = 20
+# Every worker thread of a served node (web/threads.py: REQUEST_THREADS + HOT_THREADS) and its
+# relay and batch worker each hold one connection at most.
+POOL_SIZE = 24
 
 
 def make_engine(location: StoreLocation) -> Engine:
@@ -86,9 +88,8 @@ def make_engine(location: StoreLocation) -> Engine:
         return engine
     engine = create_engine(
         location.url,
-        # Enough for every request thread of a served node (web/app.py caps them at
-        # REQUEST_THREADS) plus its relay and batch worker: a connection opened above the pool
-        # would be closed on return and reopened, a new backend process per request.
+        # Enough for every thread of a served node (above): a connection opened above the
+        # pool would be closed on return and reopened, a new backend process per request.
         pool_size=POOL_SIZE,
         max_overflow=8,
         # No pre-ping: it costs a round trip per transaction. Connections older than the
