@@ -55,6 +55,7 @@ from jukinet.adapters.storage.messaging import OutboxReader, RefusalLog
 from jukinet.adapters.storage.operators import operator_units
 from jukinet.adapters.storage.tables import METADATA
 from jukinet.adapters.storage.units import (
+    SqlAnswerUnitOfWork,
     SqlCardUnitOfWork,
     SqlIdentityStoreUnitOfWork,
     SqlImmigrationUnitOfWork,
@@ -397,8 +398,9 @@ def _add_provision(node: Node, settings: Settings) -> None:
         PROVIDER_NAMES[role],
         partial(registry_in_force, role.value),
         node.clock,
-        node.unit_of_work,
-        settings.max_candidates,
+        unit_of_work=node.unit_of_work,
+        answering=partial(SqlAnswerUnitOfWork, node.engine, node.metadata),
+        max_candidates=settings.max_candidates,
     )
     _add_credentials(node, settings)
     _add_rights(node, node.provider, settings)

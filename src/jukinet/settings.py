@@ -23,6 +23,11 @@ from datetime import timedelta
 from pathlib import Path
 
 from jukinet.adapters.storage.engines import StoreLocation, location_for
+from jukinet.adapters.storage.provision import ONE_STATEMENT_MOST
+
+# An immediate answer logs its residents in one statement (adapters/storage/units.py,
+# SqlAnswerUnitOfWork), which holds this many at most; a wider search is no search anyway.
+MAX_CANDIDATES_CEILING = ONE_STATEMENT_MOST
 
 
 class SettingsError(Exception):
@@ -61,8 +66,10 @@ class Settings:
         base = (home or Path(environ.get("JUKINET_HOME", "var"))).resolve()
         skew = _whole_number(environ, "JUKINET_MAX_SKEW_SECONDS", "300")
         candidates = _whole_number(environ, "JUKINET_PROVISION_MAX_CANDIDATES", "10")
-        if candidates < 1:
-            raise SettingsError("JUKINET_PROVISION_MAX_CANDIDATES must be at least 1")
+        if not 1 <= candidates <= MAX_CANDIDATES_CEILING:
+            raise SettingsError(
+                f"JUKINET_PROVISION_MAX_CANDIDATES must be between 1 and {MAX_CANDIDATES_CEILING}"
+            )
         return cls(
             home=base,
             database_url=environ.get("JUKINET_DATABASE_URL") or f"sqlite:///{base / 'db'}",

@@ -703,6 +703,31 @@ class Batches(Protocol):
         ...
 
 
+class AnswerUnitOfWork(Protocol):
+    """Immediate provision's unit of work: the search and the provision log, nothing else.
+
+    Its only write is the log line, one statement with the residents provided, committed by
+    ``commit`` before the answer leaves: nothing is answered without its line.
+    """
+
+    @property
+    def search(self) -> IdentitySearch: ...
+
+    @property
+    def provision_log(self) -> ProvisionLog: ...
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    def commit(self) -> None: ...
+
+
 class ProvisionUnitOfWork(IdentityStoreUnitOfWork, Protocol):
     @property
     def search(self) -> IdentitySearch: ...

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from jukinet.domain.errors import DomainError, NotFound
 from jukinet.domain.provision import Channel, NarrowYourSearch, ProvisionNotPermitted
 from jukinet.domain.searches import KeyKind
-from jukinet.nodes.ports import ProvisionEntry, ProvisionUnitOfWork
+from jukinet.nodes.ports import AnswerUnitOfWork, ProvisionEntry
 from jukinet.nodes.provision.providers import Caller, Provider
 from jukinet.protocol.ids import uuid7
 
@@ -60,7 +60,7 @@ class Attempt:
 
     def record(
         self,
-        uow: ProvisionUnitOfWork,
+        uow: AnswerUnitOfWork,
         provider: Provider,
         outcome: str,
         codes: Sequence[str],
@@ -80,7 +80,7 @@ class Attempt:
         )
         uow.provision_log.record(entry, codes)
 
-    def refuse(self, uow: ProvisionUnitOfWork, provider: Provider, refusal: DomainError) -> None:
+    def refuse(self, uow: AnswerUnitOfWork, provider: Provider, refusal: DomainError) -> None:
         """Log why nothing was provided, and commit: the refusal stays on record."""
         self.record(uow, provider, outcome_of(refusal), [], f"{refusal.field}: {refusal.problem}")
         uow.commit()

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from jukinet.domain.errors import DomainError
 from jukinet.domain.provision import Channel, NarrowYourSearch
 from jukinet.domain.searches import SearchKey
-from jukinet.nodes.ports import ProvisionUnitOfWork
+from jukinet.nodes.ports import AnswerUnitOfWork
 from jukinet.nodes.provision.answers import ProvidedPerson
 from jukinet.nodes.provision.attempts import Attempt, key_kind_of
 from jukinet.nodes.provision.providers import Caller, Provider
@@ -39,7 +39,7 @@ def provide_identity(query: IdentityQuery, caller: Caller, provider: Provider) -
     """Answer ``query``; raise ``ProvisionNotPermitted``, ``NarrowYourSearch`` or
     ``InvalidValue`` — each after logging the attempt."""
     attempt = Attempt.start(caller, query.affair, key_kind_of(query.key))
-    with provider.unit_of_work() as uow:
+    with provider.answering() as uow:
         try:
             people = _search(query, caller, provider, uow)
         except DomainError as refusal:
@@ -51,7 +51,7 @@ def provide_identity(query: IdentityQuery, caller: Caller, provider: Provider) -
 
 
 def _search(
-    query: IdentityQuery, caller: Caller, provider: Provider, uow: ProvisionUnitOfWork
+    query: IdentityQuery, caller: Caller, provider: Provider, uow: AnswerUnitOfWork
 ) -> list[ProvidedPerson]:
     affair = provider.law().permit(caller.recipient_id, query.affair, Channel.IMMEDIATE)
     key = SearchKey.parse(query.key)

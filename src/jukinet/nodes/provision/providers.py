@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from jukinet.domain.provision import LegalRegistry
-from jukinet.nodes.ports import Clock, ProvisionUnitOfWork
+from jukinet.nodes.ports import AnswerUnitOfWork, Clock, ProvisionUnitOfWork
 
 DEFAULT_MAX_CANDIDATES = 10
 
@@ -24,6 +24,9 @@ class Caller:
 class Provider:
     """Everything a provision use case needs: the law in force, the store, the clock.
 
+    ``answering`` opens the narrow unit of work of immediate answers; every other use case
+    takes the node's ``unit_of_work``.
+
     ``registry`` is asked for the version in force on a given day, so an amendment that takes
     effect at midnight applies from the first request after it.
     """
@@ -32,6 +35,7 @@ class Provider:
     registry: Callable[[date], LegalRegistry]
     clock: Clock
     unit_of_work: Callable[[], ProvisionUnitOfWork]
+    answering: Callable[[], AnswerUnitOfWork]
     max_candidates: int = DEFAULT_MAX_CANDIDATES
     _cache: dict[date, LegalRegistry] = field(default_factory=dict)
 
