@@ -12,8 +12,9 @@ over plain HTTP on 127.0.0.1, with uvicorn:
                /provision/v1/identity-queries``;
 ``reference``  a bare Starlette app with one route that reads the JSON body and looks one
                resident up by 住民票コード in the same ``identity_current`` table, through the
-               same SQLAlchemy engine settings and the same thread hop (``run_in_threadpool``)
-               as the node, and answers the stored JSON.
+               same SQLAlchemy engine settings, the same thread hop (``run_hot``, the
+               executor of the node's hot routes) and autocommit, as the node's immediate
+               answers, and answers the stored JSON.
 
 A load generator in a process of its own keeps ``--concurrency`` keep-alive connections busy
 (closed loop: each sends its next request when the answer arrives). Every request is signed
@@ -74,6 +75,7 @@ from jukinet.deployments import NodePlan, create_deployment
 from jukinet.protocol.catalogue import Role
 from jukinet.protocol.directory import NATIONAL_ID
 from jukinet.settings import Settings
+from jukinet.web.threads import run_hot
 
 DEFAULT_DATABASE = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 AGENCY = "nenkin"
@@ -300,9 +302,9 @@ def draw_people(settings: Settings, count: int, seed: int) -> list[Person]:
 def reference_app(settings: Settings) -> Any:
     """The reference: one route, one indexed lookup by 住民票コード on the same table, through
     an engine made by the node's own ``make_engine`` (same pool, same search_path) and the
-    same ``run_in_threadpool`` hop as the node's use cases."""
+    same thread hop as the node's immediate answers (``web/threads.run_hot``); in autocommit,
+    as they are (``SqlAnswerUnitOfWork``), so the lookup is one round trip."""
     from starlette.applications import Starlette
-    from starlette.concurrency import run_in_threadpool
     from starlette.requests import Request
     from starlette.responses import JSONResponse, Response
     from starlette.routing import Route
@@ -312,13 +314,14 @@ def reference_app(settings: Settings) -> Any:
     statement = select(current.c.content).where(current.c.resident_code == bindparam("code"))
 
     def lookup(code: str) -> str | None:
-        with engine.connect() as connection:
+        with engine.connect() as opened:
+            connection = opened.execution_options(isolation_level="AUTOCOMMIT")
             found: str | None = connection.execute(statement, {"code": code}).scalar()
             return found
 
     async def query(request: Request) -> Response:
         body = await request.json()
-        content = await run_in_threadpool(lookup, body["key"]["resident_code"])
+        content = await run_hot(lookup, body["key"]["resident_code"])
         return JSONResponse({"matches": [] if content is None else [json.loads(content)]})
 
     async def health(request: Request) -> Response:
