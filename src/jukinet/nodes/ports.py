@@ -118,18 +118,12 @@ class IdentityHistory(Protocol):
     def versions_of(self, resident_code: str) -> list[tuple[str, int, IdentityInfo]]: ...
 
 
-class UnitOfWork(Protocol):
-    """One transaction: nothing is written unless ``commit`` is called.
+class Transactional(Protocol):
+    """One transaction, opened by ``with``: nothing is written unless ``commit`` is called.
 
-    Repositories are read-only properties of the unit of work: bound to its transaction, never
-    swapped by a use case.
+    Every unit of work is one. Its repositories are read-only properties, bound to its
+    transaction, never swapped by a use case.
     """
-
-    @property
-    def outbox(self) -> Outbox: ...
-
-    @property
-    def inbox(self) -> Inbox: ...
 
     def __enter__(self) -> Self: ...
 
@@ -141,6 +135,16 @@ class UnitOfWork(Protocol):
     ) -> None: ...
 
     def commit(self) -> None: ...
+
+
+class UnitOfWork(Transactional, Protocol):
+    """A node's unit of work: its repositories, and the outbox and inbox of its messages."""
+
+    @property
+    def outbox(self) -> Outbox: ...
+
+    @property
+    def inbox(self) -> Inbox: ...
 
 
 class Residents(Protocol):
@@ -703,7 +707,7 @@ class Batches(Protocol):
         ...
 
 
-class AnswerUnitOfWork(Protocol):
+class AnswerUnitOfWork(Transactional, Protocol):
     """Immediate provision's unit of work: the search and the provision log, nothing else.
 
     Its only write is the log line, one statement with the residents provided, committed by
@@ -716,25 +720,8 @@ class AnswerUnitOfWork(Protocol):
     @property
     def provision_log(self) -> ProvisionLog: ...
 
-    def __enter__(self) -> Self: ...
 
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-
-    def commit(self) -> None: ...
-
-
-class ProvisionUnitOfWork(IdentityStoreUnitOfWork, Protocol):
-    @property
-    def search(self) -> IdentitySearch: ...
-
-    @property
-    def provision_log(self) -> ProvisionLog: ...
-
+class ProvisionUnitOfWork(IdentityStoreUnitOfWork, AnswerUnitOfWork, Protocol):
     @property
     def batches(self) -> Batches: ...
 

@@ -17,11 +17,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import Any, Protocol
 
 from jukinet.domain.provision import Channel
 from jukinet.domain.residents import Relationship
+from jukinet.nodes.ports import Transactional
 from jukinet.nodes.provision.batch_input import BatchFormat
 
 
@@ -138,19 +138,8 @@ class RequestLog(Protocol):
         ...
 
 
-class RequestUnitOfWork(Protocol):
+class RequestUnitOfWork(Transactional, Protocol):
     """One transaction over the agency's request log; nothing is written without ``commit``."""
 
     @property
     def requests(self) -> RequestLog: ...
-
-    def __enter__(self) -> Self: ...
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-
-    def commit(self) -> None: ...

@@ -7,10 +7,10 @@ node's ``operators.key``; the use cases see them in the clear only in memory.
 from __future__ import annotations
 
 from datetime import datetime
-from types import TracebackType
-from typing import Protocol, Self
+from typing import Protocol
 
 from jukinet.domain.operators import Account, OperatorEvent, Session
+from jukinet.nodes.ports import Transactional
 
 
 class Accounts(Protocol):
@@ -47,7 +47,7 @@ class OperatorEvents(Protocol):
         ...
 
 
-class OperatorUnitOfWork(Protocol):
+class OperatorUnitOfWork(Transactional, Protocol):
     """One transaction over the operator tables; nothing is written without ``commit``."""
 
     @property
@@ -58,17 +58,6 @@ class OperatorUnitOfWork(Protocol):
 
     @property
     def events(self) -> OperatorEvents: ...
-
-    def __enter__(self) -> Self: ...
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-
-    def commit(self) -> None: ...
 
 
 class PasswordHasher(Protocol):
