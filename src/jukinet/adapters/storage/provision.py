@@ -151,7 +151,8 @@ def _conditions(c: Any, key: SearchKey) -> list[Any]:
 
 def month_of(moment: datetime) -> str:
     """The month, in Japan time, that a provision at ``moment`` counts towards."""
-    return moment.astimezone(JST).strftime("%Y-%m")
+    local = moment.astimezone(JST)
+    return f"{local.year:04d}-{local.month:02d}"  # strftime costs three times as much
 
 
 # Up to this many residents, PostgreSQL writes a provision and its residents in one statement;
