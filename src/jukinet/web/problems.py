@@ -74,6 +74,11 @@ def _status(error: Exception, table: dict[Any, int], default: int) -> int:
     return default
 
 
+def status_of(error: DomainError) -> int:
+    """The status the API answers a refusal with (422 when the table names none)."""
+    return _status(error, DOMAIN_STATUS, 422)
+
+
 def problem(status: int, title: str, **extra: object) -> JSONResponse:
     return JSONResponse({"status": status, "title": title, **extra}, status, media_type=PROBLEM)
 

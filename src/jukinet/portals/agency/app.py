@@ -40,7 +40,7 @@ def create_app(portal: AgencyPortal) -> FastAPI:
     staff.install_handlers(app, screens)
     app.include_router(staff.router(portal.operators, screens))
     ui = APIRouter(prefix="/ui", include_in_schema=False)
-    pages = Pages(portal, screens)
+    pages = Pages.of(portal, screens)
     for screen in (affairs, searches, batches, history):
         screen.routes(ui, pages)
     app.include_router(ui)

@@ -13,25 +13,23 @@ the node's reason.
 
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Self
 from urllib.parse import quote
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse
-from starlette.concurrency import run_in_threadpool
 
 from jukinet.domain.errors import DomainError
-from jukinet.domain.operators import Permission, Principal
+from jukinet.domain.operators import Principal
 from jukinet.domain.provision import Affair
 from jukinet.nodes.agency.provisions import affairs_open_to
 from jukinet.nodes.ports import PeerRejected, PortError
 from jukinet.portals.agency.wiring import AgencyPortal
-from jukinet.web.problems import DOMAIN_STATUS
+from jukinet.web.problems import status_of
+from jukinet.web.screens.desk import StaffDesk
 from jukinet.web.screens.rendering import Screens, language
-from jukinet.web.screens.staff import ScreenRedirect, StaffGate, _safe_next
+from jukinet.web.screens.staff import ScreenRedirect, _safe_next
 
 AFFAIR_COOKIE = "jukinet_affair"
-Result = TypeVar("Result")
 
 
 @dataclass(frozen=True)
@@ -44,23 +42,18 @@ class Refusal:
 
 
 @dataclass(frozen=True)
-class Pages:
+class Pages(StaffDesk):
+    """The portal's screens: the desk of its operators (their office is the portal's own)."""
+
     portal: AgencyPortal
-    screens: Screens
 
-    def gate(self, permission: Permission | None) -> StaffGate:
-        return StaffGate(self.portal.operators, permission)
-
-    async def run(self, step: Callable[..., Result], *args: Any) -> Result:
-        return await run_in_threadpool(step, *args)
-
-    def page(
-        self, request: Request, template: str, context: dict[str, Any], status: int = 200
-    ) -> HTMLResponse:
-        return self.screens.page(request, template, context, status)
+    @classmethod
+    def of(cls, portal: AgencyPortal, screens: Screens) -> Self:
+        return cls(portal.operators, screens, portal)
 
     async def affairs(self) -> list[Affair]:
-        return await self.run(affairs_open_to, self.portal.desk)
+        affairs: list[Affair] = await self.run(affairs_open_to, self.portal.desk)
+        return affairs
 
     async def stated(self, request: Request, who: Principal) -> Affair | None:
         """The affair this session stated, if it is still one the law opens to the agency."""
@@ -95,7 +88,7 @@ class Pages:
             title = t("agency.problem.rejected" if rejected else "agency.problem.unanswered")
             general = {"style": "refusal", "title": title, "field": "", "detail": str(error)}
             return Refusal(502 if rejected else 503, {}, general)
-        status = next((DOMAIN_STATUS[k] for k in type(error).__mro__ if k in DOMAIN_STATUS), 422)
+        status = status_of(error)
         title = self._title(error, t)
         field = (aliases or {}).get(error.field, error.field)
         if status == 422 and field in inputs:

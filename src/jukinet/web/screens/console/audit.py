@@ -18,7 +18,8 @@ from jukinet.nodes.audit.anomalies import find_anomalies
 from jukinet.nodes.audit.searches import search_log
 from jukinet.nodes.audit.verification import verify_log
 from jukinet.nodes.ports import AccessLogArchive, CheckpointSignatures
-from jukinet.web.screens.console.desks import Console, name_subjects
+from jukinet.web.screens.console.desks import Console
+from jukinet.web.screens.desk import name_subjects
 from jukinet.web.screens.rendering import JAPAN
 
 SHOWN = 200

@@ -18,8 +18,9 @@ from jukinet.domain.errors import DomainError, InvalidValue, NotFound
 from jukinet.domain.operators import Permission, Principal
 from jukinet.nodes.national.consistency import HOLDERS, ConsistencyCheck, MunicipalityCheck
 from jukinet.protocol.directory import Directory
-from jukinet.web.screens.console.desks import Console, name_subjects
+from jukinet.web.screens.console.desks import Console
 from jukinet.web.screens.console.places import place_name
+from jukinet.web.screens.desk import name_subjects
 from jukinet.web.screens.forms import posted
 
 

@@ -18,10 +18,10 @@ from jukinet.web.screens.console.desks import (
     Console,
     Refusal,
     kept_private,
-    name_subjects,
 )
 from jukinet.web.screens.console.disclosures import CHOICES, flat
 from jukinet.web.screens.console.places import place_name
+from jukinet.web.screens.desk import name_subjects
 from jukinet.web.screens.forms import posted
 
 INPUTS = ("findings", "result", "investigated_on", "answered_on")

@@ -10,25 +10,23 @@ input it names (``errors``), or above the form when no input has that name (``ge
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import Response
 
 from jukinet.domain.errors import DomainError
-from jukinet.domain.operators import NotPermitted, Permission
-from jukinet.nodes.operators.offices import OperatorOffice
+from jukinet.domain.operators import NotPermitted
 from jukinet.nodes.ports import Clock
-from jukinet.web.problems import DOMAIN_STATUS
-from jukinet.web.screens.rendering import Screens, language
-from jukinet.web.screens.staff import StaffGate, redirect
+from jukinet.web.problems import status_of
+from jukinet.web.screens.desk import StaffDesk
+from jukinet.web.screens.rendering import language
+from jukinet.web.screens.staff import redirect
 
 PREFIX = "/ui/console"
 KINDS = frozenset({"invalid-value", "not-found", "conflict", "provision-not-permitted"})
-_CODE_LENGTH = 11
 
 
 @dataclass(frozen=True)
@@ -42,25 +40,8 @@ class Refusal:
 
 
 @dataclass(frozen=True)
-class Console:
-    office: OperatorOffice
-    screens: Screens
+class Console(StaffDesk):
     clock: Clock
-
-    def gate(self, permission: Permission | None) -> StaffGate:
-        return StaffGate(self.office, permission)
-
-    async def run(self, use_case: Callable[..., Any], *args: Any) -> Any:
-        return await run_in_threadpool(use_case, *args)
-
-    def page(
-        self,
-        request: Request,
-        template: str,
-        context: Mapping[str, Any] | None = None,
-        status: int = 200,
-    ) -> HTMLResponse:
-        return self.screens.page(request, template, context, status=status)
 
     def explain(self, request: Request, error: DomainError) -> str:
         """``入力に誤りがあります: '2026-13' has no month 13``, in the reader's language."""
@@ -79,7 +60,7 @@ class Console:
         """Take ``step`` (a use case with its arguments bound) and go on to ``done``; on a
         refusal, answer ``refused`` with it placed on the form's ``inputs``."""
         try:
-            await run_in_threadpool(step)
+            await self.run(step)
         except NotPermitted:
             raise
         except DomainError as error:
@@ -99,21 +80,3 @@ def kept_private(response: Response) -> Response:
     """A document about a person (a PDF, a CSV) is never cached either."""
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-def status_of(error: DomainError) -> int:
-    """The status the API answers the same refusal with (422 when the table names none)."""
-    for kind in type(error).__mro__:
-        if kind in DOMAIN_STATUS:
-            return DOMAIN_STATUS[kind]
-    return 422
-
-
-def name_subjects(request: Request, codes: Iterable[object]) -> None:
-    """Tell the access log whom this page showed or changed (住民票コード only)."""
-    known = list(getattr(request.state, "subjects", ()))
-    for code in codes:
-        text = str(code or "")
-        if len(text) == _CODE_LENGTH and text.isascii() and text.isdigit():
-            known.append(text)
-    request.state.subjects = list(dict.fromkeys(known))

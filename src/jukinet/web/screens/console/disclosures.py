@@ -23,8 +23,8 @@ from jukinet.web.screens.console.desks import (
     Console,
     Refusal,
     kept_private,
-    name_subjects,
 )
+from jukinet.web.screens.desk import name_subjects
 from jukinet.web.screens.forms import posted
 from jukinet.web.screens.staff import redirect
 

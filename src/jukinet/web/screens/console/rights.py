@@ -11,7 +11,8 @@ from jukinet.domain.operators import Permission, Principal
 from jukinet.nodes.rights.offices import RightsOffice
 from jukinet.nodes.rights.queues import work_queues
 from jukinet.web.screens.console import complaints, corrections, disclosures
-from jukinet.web.screens.console.desks import Console, name_subjects
+from jukinet.web.screens.console.desks import Console
+from jukinet.web.screens.desk import name_subjects
 
 
 def routes(ui: APIRouter, console: Console, office: RightsOffice) -> None:

@@ -34,7 +34,7 @@ MENU = (
 
 def router(supply: CodeSupply, office: OperatorOffice, screens: Screens) -> APIRouter:
     """Every screen of the window terminal, for a municipality node's app."""
-    window = Window(supply, ProtectionDesk.of(supply), office, screens)
+    window = Window(office, screens, supply, ProtectionDesk.of(supply))
     ui = APIRouter(prefix=PREFIX, include_in_schema=False)
     for module in (residents, events, copies, protection, checks):
         module.routes(ui, window)

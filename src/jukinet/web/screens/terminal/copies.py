@@ -35,6 +35,7 @@ from jukinet.domain.suppressions import NotIssuableHere, Suppressed
 from jukinet.nodes.municipal import copies
 from jukinet.nodes.municipal.copies import IssuedCopy
 from jukinet.web.pdf import PDF
+from jukinet.web.screens.desk import name_subjects
 from jukinet.web.screens.forms import posted
 from jukinet.web.screens.terminal.fields import (
     CHECKBOX,
@@ -49,7 +50,7 @@ from jukinet.web.screens.terminal.fields import (
     flat_values,
 )
 from jukinet.web.screens.terminal.refusals import FormRefusal
-from jukinet.web.screens.terminal.windows import PREFIX, Window, codes_in, name_subjects
+from jukinet.web.screens.terminal.windows import PREFIX, Window, codes_in
 
 HELD_MINUTES = 15
 MOST_HELD = 200

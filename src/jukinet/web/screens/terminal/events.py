@@ -22,12 +22,13 @@ from jukinet.nodes.municipal import move_notices
 from jukinet.nodes.municipal.codes import CodeSupply
 from jukinet.nodes.ports import ReceivedMoveInNotice
 from jukinet.web.pdf import pdf_response
+from jukinet.web.screens.desk import name_subjects
 from jukinet.web.screens.forms import posted
 from jukinet.web.screens.terminal import event_corrections, event_records, event_removals
 from jukinet.web.screens.terminal.event_forms import Event, day
 from jukinet.web.screens.terminal.fields import Values, flat_values
 from jukinet.web.screens.terminal.refusals import FormRefusal
-from jukinet.web.screens.terminal.windows import PREFIX, Window, codes_in, name_subjects
+from jukinet.web.screens.terminal.windows import PREFIX, Window, codes_in
 
 EVENTS: dict[str, Event] = {
     event.slug: event

@@ -27,6 +27,7 @@ from jukinet.domain.suppressions import (
 )
 from jukinet.nodes.municipal import protection, protection_measures
 from jukinet.nodes.municipal.protection import ProtectionDesk
+from jukinet.web.screens.desk import name_subjects
 from jukinet.web.screens.forms import posted
 from jukinet.web.screens.staff import redirect
 from jukinet.web.screens.terminal.fields import (
@@ -42,7 +43,7 @@ from jukinet.web.screens.terminal.fields import (
     flat_values,
 )
 from jukinet.web.screens.terminal.refusals import FormRefusal
-from jukinet.web.screens.terminal.windows import PREFIX, Window, codes_in, name_subjects
+from jukinet.web.screens.terminal.windows import PREFIX, Window, codes_in
 
 RESIDENT = Field(
     "resident_code", "terminal.field.resident_code", required=True, check="resident-code"

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from starlette.requests import Request
 
 from jukinet.domain.errors import DomainError
-from jukinet.web.problems import DOMAIN_STATUS
+from jukinet.web.problems import status_of
 from jukinet.web.screens.rendering import Screens, language
 from jukinet.web.screens.terminal.fields import FormSpec
 
@@ -32,14 +32,6 @@ KINDS = (
     "narrow-your-search",
     "other",
 )
-
-
-def status_of(error: DomainError) -> int:
-    """The status of the API's answer to the same refusal (422 when the table names none)."""
-    for kind in type(error).__mro__:
-        if kind in DOMAIN_STATUS:
-            return DOMAIN_STATUS[kind]
-    return 422
 
 
 def explain(screens: Screens, request: Request, error: DomainError) -> str:

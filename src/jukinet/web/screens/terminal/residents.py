@@ -22,12 +22,13 @@ from jukinet.domain.operators import NotPermitted, Permission, Principal
 from jukinet.domain.suppressions import Suppressed, Suppression
 from jukinet.nodes.municipal import lookups, protection, protection_measures
 from jukinet.nodes.municipal.queries import resident_view
+from jukinet.web.screens.desk import name_subjects
 from jukinet.web.screens.forms import posted
 from jukinet.web.screens.terminal.fields import DATE, SELECT, Field, Fieldset, FormSpec, choice
 from jukinet.web.screens.terminal.fields import flat_values as flat
 from jukinet.web.screens.terminal.protection import DONE
 from jukinet.web.screens.terminal.refusals import FormRefusal
-from jukinet.web.screens.terminal.windows import Window, name_subjects
+from jukinet.web.screens.terminal.windows import Window
 
 SEARCH = FormSpec(
     "terminal.search.title",

@@ -8,49 +8,28 @@ cases run in a worker thread, as the JSON API runs them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from jukinet.domain.errors import DomainError
-from jukinet.domain.operators import Permission
 from jukinet.nodes.municipal.codes import CodeSupply
 from jukinet.nodes.municipal.protection import ProtectionDesk
-from jukinet.nodes.operators.offices import OperatorOffice
-from jukinet.web.screens.rendering import Screens
-from jukinet.web.screens.staff import StaffGate
+from jukinet.web.problems import status_of
+from jukinet.web.screens.desk import StaffDesk, is_resident_code
 from jukinet.web.screens.terminal.fields import FormSpec, Values
-from jukinet.web.screens.terminal.refusals import FormRefusal, explain, status_of
+from jukinet.web.screens.terminal.refusals import FormRefusal, explain
 
 PREFIX = "/ui/terminal"
-_CODE_LENGTH = 11
 
 
 @dataclass(frozen=True)
-class Window:
+class Window(StaffDesk):
     supply: CodeSupply
     desk: ProtectionDesk
-    office: OperatorOffice
-    screens: Screens
-
-    def gate(self, permission: Permission | None) -> StaffGate:
-        return StaffGate(self.office, permission)
-
-    async def run(self, use_case: Callable[..., Any], *args: Any) -> Any:
-        return await run_in_threadpool(use_case, *args)
-
-    def page(
-        self,
-        request: Request,
-        template: str,
-        context: Mapping[str, Any] | None = None,
-        status: int = 200,
-    ) -> HTMLResponse:
-        return self.screens.page(request, template, context, status=status)
 
     def form(
         self,
@@ -89,16 +68,6 @@ class Window:
         return self.page(request, "terminal/refused.html", context, status_of(error))
 
 
-def name_subjects(request: Request, codes: Iterable[object]) -> None:
-    """Tell the access log whom this page showed or changed (住民票コード only)."""
-    known = list(getattr(request.state, "subjects", ()))
-    for code in codes:
-        text = str(code or "")
-        if len(text) == _CODE_LENGTH and text.isascii() and text.isdigit():
-            known.append(text)
-    request.state.subjects = list(dict.fromkeys(known))
-
-
 def codes_in(data: Mapping[str, Any]) -> list[str]:
     """The 住民票コード a posted form names (the person, the requester, members …), so that a
     refused request too is logged against the people it was about."""
@@ -111,4 +80,4 @@ def codes_in(data: Mapping[str, Any]) -> list[str]:
                 found += codes_in(item) if isinstance(item, Mapping) else [str(item)]
         else:
             found.append(str(value))
-    return [code for code in found if len(code) == _CODE_LENGTH and code.isdigit()]
+    return [code for code in found if is_resident_code(code)]
