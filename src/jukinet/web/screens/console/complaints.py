@@ -22,29 +22,18 @@ def routes(ui: APIRouter, console: Console, office: RightsOffice) -> None:
     Staff = Annotated[Principal, Depends(console.gate(Permission.RIGHTS_HANDLE))]  # noqa: N806
 
     def new_form(request: Request, values: dict[str, Any], refusal: Refusal | None) -> Response:
-        context = {
-            "values": values,
-            "errors": refusal.errors if refusal else {},
-            "general": refusal.general if refusal else "",
-            "today": office.clock.today().isoformat(),
-        }
-        status = refusal.status if refusal else 200
-        return console.page(request, "console/complaint_new.html", context, status)
+        today = office.clock.today().isoformat()
+        return console.form_page(
+            request, "console/complaint_new.html", values, refusal, today=today
+        )
 
     async def case_page(
         request: Request, complaint_id: str, refusal: Refusal | None = None, values: Any = None
     ) -> Response:
         case = await console.run(complaints.complaint_file, complaint_id, office)
-        context = {
-            "case": case,
-            "today": office.clock.today(),
-            "values": values or {},
-            "errors": refusal.errors if refusal else {},
-            "general": refusal.general if refusal else "",
-            "done": request.query_params.get("done", ""),
-        }
-        status = refusal.status if refusal else 200
-        return console.page(request, "console/complaint.html", context, status)
+        today = office.clock.today()
+        template = "console/complaint.html"
+        return console.form_page(request, template, values, refusal, case=case, today=today)
 
     @ui.get("/rights/complaints/new")
     async def new_complaint(request: Request, who: Staff) -> Response:

@@ -36,18 +36,16 @@ def routes(ui: APIRouter, console: Console, office: RightsOffice) -> None:
         case = await console.run(corrections.correction_request, correction_id, office)
         name_subjects(request, [case.resident_code])
         asked = case.investigation.municipality_code if case.investigation else None
-        context = {
-            "case": case,
-            "asked": place_name(asked) if asked else "",
-            "today": office.clock.today(),
-            "choices": CHOICES,
-            "values": values or {},
-            "errors": refusal.errors if refusal else {},
-            "general": refusal.general if refusal else "",
-            "done": request.query_params.get("done", ""),
-        }
-        status = refusal.status if refusal else 200
-        return console.page(request, "console/correction.html", context, status)
+        return console.form_page(
+            request,
+            "console/correction.html",
+            values,
+            refusal,
+            case=case,
+            asked=place_name(asked) if asked else "",
+            today=office.clock.today(),
+            choices=CHOICES,
+        )
 
     async def step(request: Request, correction_id: str, use_case: Any, done: str) -> Response:
         form = await posted(request)

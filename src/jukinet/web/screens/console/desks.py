@@ -10,12 +10,12 @@ input it names (``errors``), or above the form when no input has that name (``ge
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 
 from jukinet.domain.errors import DomainError
 from jukinet.domain.operators import NotPermitted
@@ -42,6 +42,25 @@ class Refusal:
 @dataclass(frozen=True)
 class Console(StaffDesk):
     clock: Clock
+
+    def form_page(
+        self,
+        request: Request,
+        template: str,
+        values: Mapping[str, Any] | None,
+        refusal: Refusal | None,
+        **context: Any,
+    ) -> HTMLResponse:
+        """A page with a form: filled with ``values``, and after a refusal with its message
+        placed (``errors`` at inputs, ``general`` above) and the API's status; ``done`` is the
+        step just taken, shown as done."""
+        context.update(
+            values=values or {},
+            errors=refusal.errors if refusal else {},
+            general=refusal.general if refusal else "",
+            done=request.query_params.get("done", ""),
+        )
+        return self.page(request, template, context, refusal.status if refusal else 200)
 
     def explain(self, request: Request, error: DomainError) -> str:
         """``入力に誤りがあります: '2026-13' has no month 13``, in the reader's language."""

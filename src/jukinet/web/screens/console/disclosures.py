@@ -79,32 +79,24 @@ def routes(ui: APIRouter, console: Console, office: RightsOffice) -> None:
     Staff = Annotated[Principal, Depends(console.gate(Permission.RIGHTS_HANDLE))]  # noqa: N806
 
     def new_form(request: Request, values: dict[str, Any], refusal: Refusal | None) -> Response:
-        context = {
-            "values": values,
-            "errors": refusal.errors if refusal else {},
-            "general": refusal.general if refusal else "",
-            "choices": CHOICES,
-            "today": office.clock.today().isoformat(),
-        }
-        status = refusal.status if refusal else 200
-        return console.page(request, "console/disclosure_new.html", context, status)
+        today = office.clock.today().isoformat()
+        template = "console/disclosure_new.html"
+        return console.form_page(request, template, values, refusal, choices=CHOICES, today=today)
 
     async def case_page(
         request: Request, request_id: str, refusal: Refusal | None = None, values: Any = None
     ) -> Response:
         case = await console.run(disclosures.disclosure_request, request_id, office)
         name_subjects(request, [case.resident_code])
-        context = {
-            "case": case,
-            "today": office.clock.today(),
-            "choices": CHOICES,
-            "values": values or {},
-            "errors": refusal.errors if refusal else {},
-            "general": refusal.general if refusal else "",
-            "done": request.query_params.get("done", ""),
-        }
-        status = refusal.status if refusal else 200
-        return console.page(request, "console/disclosure.html", context, status)
+        return console.form_page(
+            request,
+            "console/disclosure.html",
+            values,
+            refusal,
+            case=case,
+            today=office.clock.today(),
+            choices=CHOICES,
+        )
 
     @ui.get("/rights/disclosures/new")
     async def new_disclosure_request(request: Request, who: Staff) -> Response:
